@@ -1,0 +1,1 @@
+//! The eight shipped presets (DOMAIN.md §2.7).

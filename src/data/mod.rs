@@ -1,0 +1,7 @@
+//! Embedded static tables: vocabularies, medical catalogues, rates, demographics and names.
+
+pub mod conditions;
+pub mod demographics;
+pub mod procedures;
+pub mod vitals;
+pub mod vocab;

@@ -1,0 +1,372 @@
+//! The chunked driver (DESIGN.md §1): pulls patients from the plan, writes them with a record
+//! writer, passes each chunk through the byte transforms, and keeps the counters.
+//!
+//! Between chunks a job keeps only its position, the counters and the writer/transform state, so
+//! memory is O(chunk), never O(patients).
+
+use std::ops::Range;
+
+use crate::config::Resolved;
+use crate::data::vocab::{Status, Triage};
+use crate::format::{self, Format, RecordWriter, RunMeta};
+use crate::patient::record::{EventContext, PatientRecord};
+use crate::patient::PatientGenerator;
+use crate::plan::Plan;
+use crate::sink::{Compression, SinkError, Transform};
+
+/// Default records per chunk.
+pub const DEFAULT_CHUNK_SIZE: u32 = 1000;
+/// Default serialised bytes per chunk (a chunk ends after the record that reaches it).
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
+/// Largest accepted byte budget per chunk.
+pub const MAX_CHUNK_BYTES: usize = 64 << 20;
+
+/// How a job writes its output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobOptions {
+    /// Output format.
+    pub format: Format,
+    /// Most records per chunk (≥ 1).
+    pub chunk_size: u32,
+    /// Serialised-byte budget per chunk (≥ 1).
+    pub chunk_bytes: usize,
+    /// Index range to generate (`None` = the whole run).
+    pub range: Option<Range<u64>>,
+    /// Compression.
+    pub compression: Compression,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        JobOptions {
+            format: Format::Ndjson,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
+            range: None,
+            compression: Compression::None,
+        }
+    }
+}
+
+/// Why a job could not be built or continued.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JobError {
+    /// The range is not within `[0, total_patients]` or is reversed.
+    #[error("range {start}..{end} is outside 0..{total}")]
+    Range {
+        /// Start.
+        start: u64,
+        /// End.
+        end: u64,
+        /// Patients in the run.
+        total: u64,
+    },
+    /// A shard spec is invalid.
+    #[error("shard {index}/{count} is invalid: the index must be below the count and the count at least 1")]
+    Shard {
+        /// Shard index.
+        index: u64,
+        /// Shard count.
+        count: u64,
+    },
+    /// `chunk_size` or `chunk_bytes` out of range.
+    #[error("{0}")]
+    ChunkLimits(String),
+    /// An option combination the format cannot honour.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A byte transform failed.
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+}
+
+/// The range `[a_k, a_{k+1})` of shard `index` of `count` over `total` patients (DOMAIN.md §9).
+pub fn shard_range(total: u64, index: u64, count: u64) -> Result<Range<u64>, JobError> {
+    if count == 0 || index >= count {
+        return Err(JobError::Shard { index, count });
+    }
+    let a = |k: u64| ((2 * k as u128 * total as u128 + count as u128) / (2 * count as u128)) as u64;
+    Ok(a(index)..a(index + 1))
+}
+
+/// Live counters of a job (DOMAIN.md §11; host-clock values are added by the bindings).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Patients written so far.
+    pub patients_generated: u64,
+    /// Patients this job will write (its range length).
+    pub total_patients: u64,
+    /// Chunks emitted.
+    pub chunks: u64,
+    /// Bytes produced by the record writer.
+    pub bytes_serialized: u64,
+    /// Bytes after compression and encryption.
+    pub bytes_output: u64,
+    /// Outcomes KIA, DOW, RTD, Remains_Role4.
+    pub outcomes: [u64; 4],
+    /// Triage T1, T2, T3.
+    pub triage: [u64; 3],
+    /// Patients per day (index 0 = day 1).
+    pub per_day: Vec<u64>,
+    /// The run's seed.
+    pub seed: u64,
+}
+
+impl Counters {
+    fn count(&mut self, rec: &PatientRecord) {
+        self.patients_generated += 1;
+        self.outcomes[rec.status as usize] += 1;
+        self.triage[rec.triage as usize] += 1;
+        if let Some(d) = self.per_day.get_mut(rec.context.day as usize - 1) {
+            *d += 1;
+        }
+    }
+
+    /// Outcome count by status.
+    pub fn outcome(&self, s: Status) -> u64 {
+        self.outcomes[s as usize]
+    }
+
+    /// Triage count.
+    pub fn triage_count(&self, t: Triage) -> u64 {
+        self.triage[t as usize]
+    }
+}
+
+/// What one call of [`Job::next_chunk`] produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkReport {
+    /// Records in the chunk.
+    pub patients: u64,
+    /// Bytes appended to the caller's buffer.
+    pub bytes: usize,
+    /// Whether the job is finished (nothing more will be produced).
+    pub done: bool,
+}
+
+/// A generation job over an index range.
+pub struct Job {
+    total: u64,
+    range: Range<u64>,
+    next: u64,
+    started: bool,
+    done: bool,
+    chunk_size: u32,
+    chunk_bytes: usize,
+    plan: Plan,
+    generator: PatientGenerator,
+    writer: Box<dyn RecordWriter>,
+    transforms: Vec<Box<dyn Transform>>,
+    scratch: Vec<u8>,
+    scratch2: Vec<u8>,
+    ctx: EventContext,
+    rec: PatientRecord,
+    counters: Counters,
+    format: Format,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("range", &self.range).field("next", &self.next).finish_non_exhaustive()
+    }
+}
+
+impl Job {
+    /// Builds a job for a resolved configuration and seed.
+    pub fn new(cfg: &Resolved, seed: u64, opts: &JobOptions) -> Result<Job, JobError> {
+        Self::with_transforms(cfg, seed, opts, Vec::new())
+    }
+
+    /// Builds a job whose chunks pass through `transforms` (in order) after formatting.
+    pub fn with_transforms(
+        cfg: &Resolved,
+        seed: u64,
+        opts: &JobOptions,
+        mut transforms: Vec<Box<dyn Transform>>,
+    ) -> Result<Job, JobError> {
+        let total = cfg.total_patients;
+        let range = opts.range.clone().unwrap_or(0..total);
+        if range.start > range.end || range.end > total {
+            return Err(JobError::Range { start: range.start, end: range.end, total });
+        }
+        if opts.chunk_size == 0 {
+            return Err(JobError::ChunkLimits("chunk size must be at least 1".into()));
+        }
+        if opts.chunk_bytes == 0 || opts.chunk_bytes > MAX_CHUNK_BYTES {
+            return Err(JobError::ChunkLimits(format!(
+                "chunk byte budget must be between 1 and {MAX_CHUNK_BYTES}, got {}",
+                opts.chunk_bytes
+            )));
+        }
+        match opts.compression {
+            Compression::None => {}
+            Compression::Gzip => transforms.insert(0, crate::sink::gzip_transform()),
+            Compression::Zip => {
+                return Err(JobError::Unsupported("zip output is not available yet".into()));
+            }
+        }
+        let meta = RunMeta::new(cfg, seed);
+        let plan = Plan::new(cfg, seed);
+        let counters = Counters {
+            total_patients: range.end - range.start,
+            per_day: vec![0; cfg.days_of_fighting as usize],
+            seed,
+            ..Counters::default()
+        };
+        Ok(Job {
+            total,
+            next: range.start,
+            range,
+            started: false,
+            done: false,
+            chunk_size: opts.chunk_size,
+            chunk_bytes: opts.chunk_bytes,
+            generator: PatientGenerator::new(cfg, seed),
+            writer: format::writer(opts.format, cfg, &meta),
+            plan,
+            transforms,
+            scratch: Vec::new(),
+            scratch2: Vec::new(),
+            ctx: EventContext::default(),
+            rec: PatientRecord::default(),
+            counters,
+            format: opts.format,
+        })
+    }
+
+    /// The live counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The range this job generates.
+    pub fn range(&self) -> Range<u64> {
+        self.range.clone()
+    }
+
+    /// The next index to be generated.
+    pub fn position(&self) -> u64 {
+        self.next
+    }
+
+    /// Whether the job has produced everything.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Serialises the next chunk's records and appends them to `buf`; returns how many and
+    /// whether this was the last.
+    fn fill(&mut self, buf: &mut Vec<u8>) -> (u64, bool) {
+        let start_len = buf.len();
+        if !self.started {
+            self.started = true;
+            if self.range.start == 0 && self.range.end > 0 {
+                self.writer.prefix(buf);
+            }
+        }
+        let mut cursor = self.plan.cursor(self.next);
+        let mut n = 0u64;
+        while self.next < self.range.end {
+            cursor.next_into(&mut self.ctx);
+            self.generator.generate(&self.ctx, &mut self.rec);
+            self.writer.record(&self.rec, buf);
+            self.counters.count(&self.rec);
+            self.next += 1;
+            n += 1;
+            if n >= self.chunk_size as u64 || buf.len() - start_len >= self.chunk_bytes {
+                break;
+            }
+        }
+        let last = self.next == self.range.end;
+        if last && self.range.end == self.total && self.range.start < self.range.end {
+            self.writer.suffix(buf);
+        }
+        self.counters.bytes_serialized += (buf.len() - start_len) as u64;
+        (n, last)
+    }
+
+    /// Appends the next chunk to `out` (DESIGN.md §1). After the final chunk every call returns
+    /// an empty report with `done = true`.
+    pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> Result<ChunkReport, JobError> {
+        if self.done {
+            return Ok(ChunkReport { patients: 0, bytes: 0, done: true });
+        }
+        let before = out.len();
+        let (n, last) = if self.transforms.is_empty() {
+            self.fill(out)
+        } else {
+            let mut a = std::mem::take(&mut self.scratch);
+            let mut b = std::mem::take(&mut self.scratch2);
+            a.clear();
+            let r = self.fill(&mut a);
+            let count = self.transforms.len();
+            let mut result = Ok(());
+            for (k, t) in self.transforms.iter_mut().enumerate() {
+                if k + 1 == count {
+                    result = t.chunk(&a, r.1, out);
+                } else {
+                    b.clear();
+                    result = t.chunk(&a, r.1, &mut b);
+                    std::mem::swap(&mut a, &mut b);
+                }
+                if result.is_err() {
+                    break;
+                }
+            }
+            self.scratch = a;
+            self.scratch2 = b;
+            if let Err(e) = result {
+                self.done = true;
+                return Err(e.into());
+            }
+            r
+        };
+        let bytes = out.len() - before;
+        self.counters.bytes_output += bytes as u64;
+        self.counters.chunks += 1;
+        self.done = last;
+        Ok(ChunkReport { patients: n, bytes, done: last })
+    }
+
+    /// Runs the job to the end, handing each chunk to `sink`.
+    pub fn run<E>(&mut self, mut sink: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), RunError<E>> {
+        let mut buf = Vec::with_capacity(self.chunk_bytes + (64 << 10));
+        while !self.done {
+            buf.clear();
+            self.next_chunk(&mut buf).map_err(RunError::Job)?;
+            sink(&buf).map_err(RunError::Sink)?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure of [`Job::run`]: the job's or the sink's.
+#[derive(Debug)]
+pub enum RunError<E> {
+    /// The job failed.
+    Job(JobError),
+    /// The sink failed.
+    Sink(E),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_boundaries_round_half_up() {
+        assert_eq!(shard_range(100_000, 0, 3).unwrap(), 0..33_333);
+        assert_eq!(shard_range(100_000, 1, 3).unwrap(), 33_333..66_667);
+        assert_eq!(shard_range(100_000, 2, 3).unwrap(), 66_667..100_000);
+        assert_eq!(shard_range(5, 0, 1).unwrap(), 0..5);
+        assert!(shard_range(5, 1, 1).is_err());
+        assert!(shard_range(5, 0, 0).is_err());
+        assert_eq!(shard_range(u64::MAX >> 20, 3, 4).unwrap().end, u64::MAX >> 20);
+    }
+}

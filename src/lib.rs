@@ -1,0 +1,43 @@
+//! # patientgen
+//!
+//! Deterministic, streaming generator of synthetic casualty datasets for military medical
+//! exercises: NATO casualties of a scenario, their injuries (SNOMED CT), triage, evacuation from
+//! the point of injury through Role 1–4, timelines and outcomes.
+//!
+//! The same (configuration, seed) gives the same bytes on every target, chunk size and shard
+//! split. The core is pure Rust: no clock, no OS randomness, no JavaScript; `src/wasm/` adapts it
+//! to JavaScript and `src/bin/patientgen.rs` to the command line.
+//!
+//! ```
+//! use patientgen::{parse_scenario, Job, JobOptions};
+//! let scenario = parse_scenario(r#"{"total_patients": 10}"#).unwrap();
+//! let mut job = Job::new(&scenario.resolved, 42, &JobOptions::default()).unwrap();
+//! let mut out = Vec::new();
+//! while !job.next_chunk(&mut out).unwrap().done {}
+//! assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 10);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod civil;
+pub mod config;
+pub mod data;
+pub mod format;
+pub mod job;
+pub mod metrics;
+pub mod patient;
+pub mod plan;
+pub mod rng;
+pub mod sink;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::{parse_scenario, ConfigError, ConfigErrors, Resolved, Scenario};
+pub use format::{Format, OUTPUT_VERSION};
+pub use job::{shard_range, ChunkReport, Counters, Job, JobError, JobOptions};
+pub use metrics::Metrics;
+pub use sink::Compression;
+
+/// The generator's full version (run information only; output bytes carry [`OUTPUT_VERSION`]).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! The classic sequential evacuation-chain model (DOMAIN.md §5.2).

@@ -1,0 +1,1 @@
+//! The Markov routing model (DOMAIN.md §5.5).
