@@ -2,6 +2,7 @@
 
 pub mod conditions;
 pub mod demographics;
+pub mod environment;
 pub mod procedures;
 pub mod vitals;
 pub mod vocab;
