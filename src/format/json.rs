@@ -81,7 +81,8 @@ impl RecordWriter for JsonWriter {
         if self.framing != JsonFraming::Lines && rec.id > 0 {
             out.push(b',');
         }
-        write_record(rec, &self.fronts[rec.front as usize], out);
+        let front = self.fronts.get(rec.front as usize).map_or(&b"\"\""[..], |f| &f[..]);
+        write_record(rec, front, out);
         if self.framing == JsonFraming::Lines {
             out.push(b'\n');
         }

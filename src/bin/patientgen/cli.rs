@@ -1,0 +1,397 @@
+//! Argument parsing and the subcommands of the native CLI.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use patientgen::{config, shard_range, Compression, Format, Job, JobOptions, Metrics, Scenario};
+
+/// Exit code for invalid input.
+const EXIT_INPUT: i32 = 1;
+/// Exit code for I/O errors.
+const EXIT_IO: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "patientgen", version, about = "Deterministic synthetic casualty datasets for military medical exercises")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate a dataset (the embedded default scenario unless --config or --preset is given).
+    Generate(GenerateArgs),
+    /// Validate a scenario file: print the normalised configuration, or every error with its JSON path.
+    Validate {
+        /// Scenario JSON file (`-` for stdin).
+        file: PathBuf,
+    },
+    /// List the shipped presets.
+    Presets,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Ndjson,
+    Json,
+    JsonWrapped,
+    Csv,
+    Xml,
+    FhirR4,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Ndjson => Format::Ndjson,
+            FormatArg::Json => Format::Json,
+            FormatArg::JsonWrapped => Format::JsonWrapped,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xml => Format::Xml,
+            FormatArg::FhirR4 => Format::FhirR4,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CompressArg {
+    None,
+    Gzip,
+    Zip,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum ProgressArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+struct GenerateArgs {
+    /// Scenario JSON file.
+    #[arg(long, conflicts_with = "preset")]
+    config: Option<PathBuf>,
+    /// Shipped preset id (see `patientgen presets`).
+    #[arg(long)]
+    preset: Option<String>,
+    /// Override the scenario's total_patients.
+    #[arg(long)]
+    patients: Option<u64>,
+    /// Override the scenario's seed (0 … 2^64−1).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    format: FormatArg,
+    /// Compression.
+    #[arg(long, value_enum, default_value = "none")]
+    compress: CompressArg,
+    /// Records per chunk.
+    #[arg(long, default_value_t = patientgen::job::DEFAULT_CHUNK_SIZE)]
+    chunk_size: u32,
+    /// Generate only the index range A..B.
+    #[arg(long, conflicts_with = "shard")]
+    range: Option<String>,
+    /// Generate only shard K of N (0-based), e.g. 2/4.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Output file, or `-` for stdout (the default).
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// Progress on stderr.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: ProgressArg,
+    /// Write Prometheus metrics to this file at the end.
+    #[arg(long)]
+    metrics: Option<PathBuf>,
+}
+
+/// Runs the CLI and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => EXIT_INPUT,
+            };
+        }
+    };
+    match cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Validate { file } => validate(&file),
+        Command::Presets => presets(),
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, i32> {
+    let mut s = String::new();
+    let r = if path.as_os_str() == "-" {
+        io::stdin().read_to_string(&mut s).map(|_| ())
+    } else {
+        File::open(path).and_then(|mut f| f.read_to_string(&mut s)).map(|_| ())
+    };
+    match r {
+        Ok(()) => Ok(s),
+        Err(e) => {
+            eprintln!("error: reading {}: {e}", path.display());
+            Err(EXIT_IO)
+        }
+    }
+}
+
+fn print_config_errors(errors: &config::ConfigErrors) {
+    for e in &errors.0 {
+        eprintln!("{e}");
+    }
+}
+
+fn validate(file: &Path) -> i32 {
+    let text = match read_input(file) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match patientgen::parse_scenario(&text) {
+        Ok(s) => {
+            let v: serde_json::Value = serde_json::from_str(&s.resolved.canonical_json()).unwrap_or_default();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            0
+        }
+        Err(errors) => {
+            print_config_errors(&errors);
+            EXIT_INPUT
+        }
+    }
+}
+
+fn presets() -> i32 {
+    0
+}
+
+/// Draws a seed from OS randomness (the only place the CLI uses it, DOMAIN.md §1.6).
+fn random_seed() -> Result<u64, i32> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| {
+        eprintln!("error: drawing a random seed: {e}");
+        EXIT_IO
+    })?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn parse_range(s: &str) -> Option<std::ops::Range<u64>> {
+    let (a, b) = s.split_once("..")?;
+    Some(a.trim().parse().ok()?..b.trim().parse().ok()?)
+}
+
+fn parse_shard(s: &str) -> Option<(u64, u64)> {
+    let (k, n) = s.split_once('/')?;
+    Some((k.trim().parse().ok()?, n.trim().parse().ok()?))
+}
+
+/// The scenario of the `generate` flags with `--patients` and `--seed` applied.
+fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
+    let text = match (&args.config, &args.preset) {
+        (Some(path), _) => read_input(path)?,
+        (None, Some(id)) => serde_json::json!({ "preset": id }).to_string(),
+        (None, None) => "{}".to_string(),
+    };
+    let mut scenario = patientgen::parse_scenario(&text).map_err(|e| {
+        print_config_errors(&e);
+        EXIT_INPUT
+    })?;
+    if let Some(n) = args.patients {
+        if !(1..=config::MAX_PATIENTS).contains(&n) {
+            eprintln!("total_patients: must be between 1 and {}, got {n}", config::MAX_PATIENTS);
+            return Err(EXIT_INPUT);
+        }
+        scenario.resolved.total_patients = n;
+    }
+    let seed = match args.seed.or(scenario.seed) {
+        Some(s) => s,
+        None => random_seed()?,
+    };
+    Ok((scenario, seed))
+}
+
+enum Output {
+    Stdout(io::Stdout),
+    File(File, PathBuf),
+}
+
+impl Output {
+    fn write_chunk(&mut self, b: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(s) => s.lock().write_all(b),
+            Output::File(f, _) => f.write_all(b),
+        }
+    }
+    fn name(&self) -> String {
+        match self {
+            Output::Stdout(_) => "stdout".into(),
+            Output::File(_, p) => p.display().to_string(),
+        }
+    }
+}
+
+fn generate(args: GenerateArgs) -> i32 {
+    let (scenario, seed) = match scenario_of(&args) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let cfg = &scenario.resolved;
+    let total = cfg.total_patients;
+    let range = match (&args.range, &args.shard) {
+        (Some(r), _) => match parse_range(r) {
+            Some(r) => Some(r),
+            None => {
+                eprintln!("--range: expected A..B with integers, got {r:?}");
+                return EXIT_INPUT;
+            }
+        },
+        (None, Some(s)) => match parse_shard(s).map(|(k, n)| shard_range(total, k, n)) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => {
+                eprintln!("--shard: {e}");
+                return EXIT_INPUT;
+            }
+            None => {
+                eprintln!("--shard: expected K/N with integers, got {s:?}");
+                return EXIT_INPUT;
+            }
+        },
+        (None, None) => None,
+    };
+    let format = args.format.format();
+    let opts = JobOptions {
+        format,
+        chunk_size: args.chunk_size,
+        range,
+        compression: match args.compress {
+            CompressArg::None => Compression::None,
+            CompressArg::Gzip => Compression::Gzip,
+            CompressArg::Zip => Compression::Zip,
+        },
+        ..JobOptions::default()
+    };
+    let mut job = match Job::new(cfg, seed, &opts) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let mut out = match args.output.as_deref() {
+        None => Output::Stdout(io::stdout()),
+        Some(p) if p.as_os_str() == "-" => Output::Stdout(io::stdout()),
+        Some(p) => match File::create(p) {
+            Ok(f) => Output::File(f, p.to_path_buf()),
+            Err(e) => {
+                eprintln!("error: creating {}: {e}", p.display());
+                return EXIT_IO;
+            }
+        },
+    };
+    let r = job.range();
+    eprintln!(
+        "patientgen {}: {} patients [{}..{}) of {}, seed {}, format {}, config_sha256 {}",
+        patientgen::VERSION,
+        r.end - r.start,
+        r.start,
+        r.end,
+        total,
+        seed,
+        format.as_str(),
+        cfg.config_sha256()
+    );
+    let show = match args.progress {
+        ProgressArg::Always => true,
+        ProgressArg::Never => false,
+        ProgressArg::Auto => io::stderr().is_terminal(),
+    };
+    let bar = show.then(|| {
+        let b = indicatif::ProgressBar::with_draw_target(
+            Some(r.end - r.start),
+            indicatif::ProgressDrawTarget::stderr_with_hz(4),
+        );
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {human_pos}/{human_len} patients  {per_sec}  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+
+    let mut metrics = Metrics::new();
+    let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
+    let mut committed: u64 = 0;
+    let started = Instant::now();
+    let code = loop {
+        buf.clear();
+        let t0 = Instant::now();
+        let serialized_before = job.counters().bytes_serialized;
+        let report = match job.next_chunk(&mut buf) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                metrics.observe_error("internal");
+                break EXIT_IO;
+            }
+        };
+        let serialized = job.counters().bytes_serialized - serialized_before;
+        metrics.observe_chunk(format, report.patients, serialized, report.bytes as u64, t0.elapsed().as_secs_f64());
+        if let Err(e) = out.write_chunk(&buf) {
+            // Keep the file at the last complete chunk so it ends at a record boundary.
+            if let Output::File(f, _) = &out {
+                let _ = f.set_len(committed);
+            }
+            eprintln!("error: writing {}: {e}", out.name());
+            metrics.observe_error("output");
+            break EXIT_IO;
+        }
+        committed += report.bytes as u64;
+        if let Some(b) = &bar {
+            b.set_position(job.counters().patients_generated);
+            b.set_message(format!("{:.1} MB", committed as f64 / 1e6));
+        }
+        if report.done {
+            break 0;
+        }
+    };
+    if code == 0 {
+        let flushed = match &mut out {
+            Output::Stdout(s) => s.flush(),
+            Output::File(f, _) => f.flush(),
+        };
+        if let Err(e) = flushed {
+            eprintln!("error: writing {}: {e}", out.name());
+            return EXIT_IO;
+        }
+    }
+    if let Some(b) = bar {
+        b.finish();
+    }
+    if show {
+        let secs = started.elapsed().as_secs_f64();
+        let c = job.counters();
+        eprintln!(
+            "{} patients in {:.2} s ({:.0} patients/s, {:.1} MB/s)",
+            c.patients_generated,
+            secs,
+            c.patients_generated as f64 / secs.max(1e-9),
+            c.bytes_output as f64 / 1e6 / secs.max(1e-9)
+        );
+    }
+    if let Some(path) = &args.metrics {
+        if let Err(e) = std::fs::write(path, metrics.render()) {
+            eprintln!("error: writing {}: {e}", path.display());
+            return EXIT_IO;
+        }
+    }
+    code
+}
