@@ -3,6 +3,8 @@
 pub mod conditions;
 pub mod demographics;
 pub mod environment;
+pub mod flow_rates;
 pub mod procedures;
+pub mod protocols;
 pub mod vitals;
 pub mod vocab;
