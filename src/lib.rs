@@ -41,3 +41,17 @@ pub use sink::Compression;
 
 /// The generator's full version (run information only; output bytes carry [`OUTPUT_VERSION`]).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The conventional file name of an output (DOMAIN.md §10): `patients.<ext>`, then `.gz`; a zip
+/// container is `patients.zip`; encryption appends `.pgenc`.
+pub fn file_name(format: Format, compression: Compression, encrypted: bool) -> String {
+    let mut name = match compression {
+        Compression::Zip => "patients.zip".to_string(),
+        Compression::Gzip => format!("patients.{}.gz", format.extension()),
+        Compression::None => format!("patients.{}", format.extension()),
+    };
+    if encrypted {
+        name.push_str(".pgenc");
+    }
+    name
+}
