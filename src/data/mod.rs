@@ -9,3 +9,4 @@ pub mod procedures;
 pub mod protocols;
 pub mod vitals;
 pub mod vocab;
+pub mod warfare;
