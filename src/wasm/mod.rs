@@ -1,1 +1,300 @@
 //! JavaScript bindings (DESIGN.md §3.2); compiled only for `wasm32`.
+//!
+//! This module is the only place that knows JavaScript. It exposes a synchronous engine over the
+//! core [`Job`]: construct it from a scenario and options, pull chunks with `nextChunk()`, read the
+//! counters and the metrics. The thin JS layer (`js/generator.js`) builds the asynchronous API on
+//! it: `pipeTo` with backpressure and yielding, `readable()`, async iteration and abort.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::config::{self, ConfigErrors};
+use crate::{shard_range, Compression, Format, Job, JobOptions, Metrics};
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs the panic hook once: a panic's message is kept for `lastPanic()` and logged, so the
+/// JS layer can turn the resulting `RuntimeError` into an error that says why.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let msg = info.to_string();
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some(msg.clone()));
+            web_sys::console::error_1(&JsValue::from_str(&format!("patientgen panicked: {msg}")));
+        }));
+    });
+}
+
+/// The message of the last panic, if one happened (the module instance is unusable after it).
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow().clone())
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A JS `Error` with `name`, `message` and, for configuration errors, `errors: [{path, message}]`.
+fn config_error(errors: &ConfigErrors) -> JsValue {
+    let list = Array::new();
+    for e in &errors.0 {
+        let o = Object::new();
+        set(&o, "path", e.path.as_str());
+        set(&o, "message", e.message.as_str());
+        list.push(&o);
+    }
+    let err = js_sys::Error::new(&errors.to_string());
+    err.set_name("ConfigError");
+    set(&err, "errors", list);
+    err.into()
+}
+
+fn option_error(path: &str, message: &str) -> JsValue {
+    config_error(&ConfigErrors(vec![config::ConfigError { path: path.into(), message: message.into() }]))
+}
+
+/// The scenario text of a JS value: a JSON string as is, anything else through `JSON.stringify`
+/// (which keeps the object's key order, needed for document-ordered errors).
+fn scenario_text(config: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = config.as_string() {
+        return Ok(s);
+    }
+    if config.is_undefined() || config.is_null() {
+        return Ok("{}".into());
+    }
+    js_sys::JSON::stringify(config)
+        .map(String::from)
+        .map_err(|_| option_error("", "the configuration is not serialisable to JSON"))
+}
+
+fn parse(config: &JsValue) -> Result<config::Scenario, JsValue> {
+    install_panic_hook();
+    config::parse_scenario(&scenario_text(config)?).map_err(|e| config_error(&e))
+}
+
+/// Validates a scenario; returns the resolved configuration as a JSON string, or throws a
+/// `ConfigError` whose `errors` list every problem as `{path, message}`.
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> Result<String, JsValue> {
+    Ok(parse(&config)?.resolved.canonical_json())
+}
+
+/// Draws a seed from `crypto.getRandomValues` (DOMAIN.md §1.6).
+fn random_seed() -> Result<u64, JsValue> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| JsValue::from_str(&format!("cannot draw a random seed: {e}")))?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn u64_of(v: &JsValue) -> Option<u64> {
+    if let Some(f) = v.as_f64() {
+        return (f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_991.0).then_some(f as u64);
+    }
+    if let Some(s) = v.as_string() {
+        return s.parse().ok();
+    }
+    u64::try_from(v.clone()).ok()
+}
+
+/// The synchronous generation engine (one job).
+#[wasm_bindgen]
+pub struct Engine {
+    job: Job,
+    buf: Vec<u8>,
+    metrics: Metrics,
+    format: Format,
+    compression: Compression,
+    seed: u64,
+    file_name: String,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Builds an engine. `options`: `{format, compression, chunkSize, chunkBytes, shard: {index,
+    /// count}, range: [start, end], startIndex, seed, patients}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, options: JsValue) -> Result<Engine, JsValue> {
+        let mut scenario = parse(&config)?;
+        let mut opts = JobOptions::default();
+        let format = get(&options, "format");
+        if let Some(f) = format.as_string() {
+            opts.format = Format::parse(&f).ok_or_else(|| option_error("format", "unknown format"))?;
+        }
+        if let Some(c) = get(&options, "compression").as_string() {
+            opts.compression = Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
+        }
+        let cs = get(&options, "chunkSize");
+        if !cs.is_undefined() {
+            opts.chunk_size = u64_of(&cs)
+                .and_then(|v| u32::try_from(v).ok())
+                .filter(|v| *v > 0)
+                .ok_or_else(|| option_error("chunkSize", "must be an integer ≥ 1"))?;
+        }
+        let cb = get(&options, "chunkBytes");
+        if !cb.is_undefined() {
+            opts.chunk_bytes = u64_of(&cb)
+                .map(|v| v as usize)
+                .ok_or_else(|| option_error("chunkBytes", "must be a non-negative integer"))?;
+        }
+        let patients = get(&options, "patients");
+        if !patients.is_undefined() {
+            let n = u64_of(&patients)
+                .filter(|n| (1..=config::MAX_PATIENTS).contains(n))
+                .ok_or_else(|| option_error("patients", "must be an integer between 1 and 2^40"))?;
+            scenario.resolved.total_patients = n;
+        }
+        let seed_opt = get(&options, "seed");
+        let seed = if !seed_opt.is_undefined() && !seed_opt.is_null() {
+            u64_of(&seed_opt).ok_or_else(|| option_error("seed", "must be an integer 0 … 2^64−1"))?
+        } else {
+            match scenario.seed {
+                Some(s) => s,
+                None => random_seed()?,
+            }
+        };
+        let total = scenario.resolved.total_patients;
+        let shard = get(&options, "shard");
+        if !shard.is_undefined() {
+            let k = u64_of(&get(&shard, "index")).ok_or_else(|| option_error("shard.index", "must be an integer"))?;
+            let n = u64_of(&get(&shard, "count")).ok_or_else(|| option_error("shard.count", "must be an integer"))?;
+            opts.range = Some(shard_range(total, k, n).map_err(|e| option_error("shard", &e.to_string()))?);
+        }
+        let range = get(&options, "range");
+        if !range.is_undefined() {
+            let a = u64_of(&Reflect::get(&range, &0.into()).unwrap_or(JsValue::UNDEFINED))
+                .ok_or_else(|| option_error("range[0]", "must be an integer"))?;
+            let b = u64_of(&Reflect::get(&range, &1.into()).unwrap_or(JsValue::UNDEFINED))
+                .ok_or_else(|| option_error("range[1]", "must be an integer"))?;
+            opts.range = Some(a..b);
+        }
+        let start = get(&options, "startIndex");
+        if !start.is_undefined() {
+            let s = u64_of(&start).ok_or_else(|| option_error("startIndex", "must be an integer"))?;
+            let end = opts.range.as_ref().map_or(total, |r| r.end);
+            opts.range = Some(s..end);
+        }
+        let job = Job::new(&scenario.resolved, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
+        let file_name = crate::file_name(opts.format, opts.compression, false);
+        Ok(Engine {
+            job,
+            buf: Vec::new(),
+            metrics: Metrics::new(),
+            format: opts.format,
+            compression: opts.compression,
+            seed,
+            file_name,
+        })
+    }
+
+    /// The next chunk's bytes, or `undefined` when the job is finished. `seconds` is the host's
+    /// measurement of the previous chunk's wall time, recorded in the metrics.
+    #[wasm_bindgen(js_name = nextChunk)]
+    pub fn next_chunk(&mut self) -> Result<Option<Uint8Array>, JsValue> {
+        if self.job.is_done() {
+            return Ok(None);
+        }
+        self.buf.clear();
+        let serialized_before = self.job.counters().bytes_serialized;
+        let t0 = js_sys::Date::now();
+        let report = self.job.next_chunk(&mut self.buf).map_err(|e| {
+            self.metrics.observe_error("internal");
+            JsValue::from(js_sys::Error::new(&e.to_string()))
+        })?;
+        let seconds = (js_sys::Date::now() - t0) / 1000.0;
+        let serialized = self.job.counters().bytes_serialized - serialized_before;
+        self.metrics.observe_chunk(self.format, report.patients, serialized, report.bytes as u64, seconds);
+        if report.bytes == 0 && report.done {
+            return Ok(None);
+        }
+        Ok(Some(Uint8Array::from(&self.buf[..])))
+    }
+
+    /// Whether the job has produced everything.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.job.is_done()
+    }
+
+    /// The run's seed as a decimal string.
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> String {
+        self.seed.to_string()
+    }
+
+    /// The suggested file name (`patients.ndjson.gz`, …).
+    #[wasm_bindgen(getter, js_name = fileName)]
+    pub fn file_name(&self) -> String {
+        self.file_name.clone()
+    }
+
+    /// The output's content type.
+    #[wasm_bindgen(getter, js_name = contentType)]
+    pub fn content_type(&self) -> String {
+        match self.compression {
+            Compression::None => self.format.content_type().into(),
+            Compression::Gzip => "application/gzip".into(),
+            Compression::Zip => "application/zip".into(),
+        }
+    }
+
+    /// The core counters: `{patientsGenerated, totalPatients, chunks, bytesSerialized, bytesOut,
+    /// outcomes: {KIA, DOW, RTD, Remains_Role4}, triage: {T1, T2, T3}, perDay: [...], seed}`.
+    #[wasm_bindgen(getter)]
+    pub fn counters(&self) -> JsValue {
+        let c = self.job.counters();
+        let o = Object::new();
+        set(&o, "patientsGenerated", c.patients_generated as f64);
+        set(&o, "totalPatients", c.total_patients as f64);
+        set(&o, "chunks", c.chunks as f64);
+        set(&o, "bytesSerialized", c.bytes_serialized as f64);
+        set(&o, "bytesOut", c.bytes_output as f64);
+        let out = Object::new();
+        for (k, v) in ["KIA", "DOW", "RTD", "Remains_Role4"].iter().zip(c.outcomes) {
+            set(&out, k, v as f64);
+        }
+        set(&o, "outcomes", out);
+        let tri = Object::new();
+        for (k, v) in ["T1", "T2", "T3"].iter().zip(c.triage) {
+            set(&tri, k, v as f64);
+        }
+        set(&o, "triage", tri);
+        let days = Array::new();
+        for v in &c.per_day {
+            days.push(&JsValue::from_f64(*v as f64));
+        }
+        set(&o, "perDay", days);
+        set(&o, "seed", c.seed.to_string());
+        o.into()
+    }
+
+    /// Records a failed run in the metrics (`cancelled`, `output`, …).
+    #[wasm_bindgen(js_name = observeError)]
+    pub fn observe_error(&mut self, error_type: &str) {
+        self.metrics.observe_error(error_type);
+    }
+
+    /// Prometheus text exposition of this engine's metrics.
+    pub fn metrics(&self) -> String {
+        self.metrics.render()
+    }
+}
+
+/// The shipped presets as JSON text (`[{id, name, …}]`).
+#[wasm_bindgen(js_name = presetsJson)]
+pub fn presets_json() -> String {
+    crate::presets_json()
+}

@@ -1,0 +1,279 @@
+// The JavaScript API of patientgen (DESIGN.md §3.2), built on the wasm engine.
+// The core is synchronous and pull-based; this layer adds backpressure, yielding, streams and abort.
+
+/** A configuration problem list: `errors` holds every `{path, message}`. */
+export class ConfigError extends Error {
+  constructor(message, errors) {
+    super(message);
+    this.name = "ConfigError";
+    this.errors = errors;
+  }
+}
+
+/** Makes the public API over one instantiated wasm-bindgen glue module. */
+export function makeApi(wasm) {
+  const { Engine, validateConfig: wasmValidate, presetsJson, lastPanic } = wasm;
+
+  function translate(e) {
+    if (e && e.name === "ConfigError" && Array.isArray(e.errors)) {
+      return new ConfigError(e.message, e.errors.map((x) => ({ path: x.path, message: x.message })));
+    }
+    if (e instanceof WebAssembly.RuntimeError) {
+      const why = lastPanic();
+      return new Error(`patientgen internal error: ${why ?? e.message}`, { cause: e });
+    }
+    return e;
+  }
+
+  /** Validates a scenario; returns the resolved configuration, or throws a ConfigError. */
+  function validateConfig(config) {
+    try {
+      return JSON.parse(wasmValidate(config));
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  /** The shipped presets. */
+  function presets() {
+    return JSON.parse(presetsJson());
+  }
+
+  const now = () => (globalThis.performance ? performance.now() : Date.now());
+  // Work this long between yields to the event loop (ms).
+  const YIELD_BUDGET_MS = 8;
+
+  /** Yields a macrotask: scheduler.yield(), setImmediate, MessageChannel, or setTimeout(0). */
+  const yieldToEventLoop = (() => {
+    if (globalThis.scheduler && typeof globalThis.scheduler.yield === "function") {
+      return () => globalThis.scheduler.yield();
+    }
+    if (typeof globalThis.setImmediate === "function") {
+      return () => new Promise((resolve) => globalThis.setImmediate(resolve));
+    }
+    if (typeof globalThis.MessageChannel === "function") {
+      const channel = new MessageChannel();
+      const waiting = [];
+      channel.port1.onmessage = () => waiting.shift()?.();
+      return () =>
+        new Promise((resolve) => {
+          waiting.push(resolve);
+          channel.port2.postMessage(0);
+        });
+    }
+    return () => new Promise((resolve) => setTimeout(resolve, 0));
+  })();
+
+  function abortError(signal) {
+    const r = signal.reason;
+    if (r instanceof Error && r.name === "AbortError") return r;
+    const e = new DOMException(r === undefined ? "The operation was aborted" : String(r), "AbortError");
+    return e;
+  }
+
+  async function deriveKey(password, salt, iterations) {
+    const enc = new TextEncoder();
+    const base = await crypto.subtle.importKey("raw", enc.encode(password), "PBKDF2", false, ["deriveBits"]);
+    const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, 256);
+    return new Uint8Array(bits);
+  }
+
+  /**
+   * A generation run. States: ready → running → finished (or failed/aborted).
+   * `nextChunk()` is the synchronous step; `pipeTo`, `readable()` and async iteration drive it.
+   */
+  class Generator {
+    #engine;
+    #state = "ready";
+    #claimed = false;
+    #started = 0;
+    #lastYield = 0;
+    #options;
+    #pending; // encryption setup still to do (async key derivation)
+
+    constructor(config = {}, options = {}) {
+      this.#options = options;
+      const { encryption, ...rest } = options;
+      try {
+        if (encryption && !encryption.key && encryption.password !== undefined && options.deriveKey !== "core") {
+          // Derive with WebCrypto before the first chunk (async); the core gets the key.
+          this.#pending = encryption;
+          this.#engine = new Engine(config, { ...rest, encryption: { deferred: true } });
+        } else {
+          this.#engine = new Engine(config, options);
+        }
+      } catch (e) {
+        throw translate(e);
+      }
+    }
+
+    /** The run's seed (decimal string). */
+    get seed() {
+      return this.#engine.seed;
+    }
+
+    /** Suggested file name of the output. */
+    get fileName() {
+      return this.#engine.fileName;
+    }
+
+    /** Content type of the output. */
+    get contentType() {
+      return this.#engine.contentType;
+    }
+
+    /** Whether everything has been produced. */
+    get done() {
+      return this.#engine.done;
+    }
+
+    /** Live counters, with host-clock elapsedMs and patientsPerSecond. */
+    get counters() {
+      const c = this.#engine.counters;
+      const elapsedMs = this.#started ? now() - this.#started : 0;
+      c.elapsedMs = elapsedMs;
+      c.patientsPerSecond = elapsedMs > 0 ? (c.patientsGenerated * 1000) / elapsedMs : 0;
+      return c;
+    }
+
+    /** Prometheus text exposition of this run's metrics. */
+    metrics() {
+      return this.#engine.metrics();
+    }
+
+    async #prepare() {
+      if (!this.#pending) return;
+      const p = this.#pending;
+      this.#pending = undefined;
+      const iterations = p.iterations ?? 600000;
+      const salt = p.salt ?? crypto.getRandomValues(new Uint8Array(16));
+      const key = await deriveKey(p.password, salt, iterations);
+      this.#engine.setKey(key, salt, iterations);
+    }
+
+    /** The next chunk (Uint8Array), or undefined at the end. Synchronous. */
+    nextChunk() {
+      if (this.#pending) {
+        throw new Error("encryption with a password needs the asynchronous API (pipeTo, readable, for await)");
+      }
+      if (this.#state === "failed") throw new Error("generator has failed");
+      if (this.#state === "aborted") throw new Error("generator was aborted");
+      if (!this.#started) this.#started = now();
+      this.#state = "running";
+      try {
+        const c = this.#engine.nextChunk();
+        if (c === undefined) this.#state = "finished";
+        return c;
+      } catch (e) {
+        this.#state = "failed";
+        throw translate(e);
+      }
+    }
+
+    async #maybeYield() {
+      const t = now();
+      if (t - this.#lastYield >= YIELD_BUDGET_MS) {
+        await yieldToEventLoop();
+        this.#lastYield = now();
+      }
+    }
+
+    #begin(what) {
+      if (this.#claimed || this.#state !== "ready") {
+        const why = this.#state === "ready" || this.#state === "running" ? "started" : this.#state;
+        throw new Error(`cannot ${what}: generation has already ${why}`);
+      }
+      this.#claimed = true;
+    }
+
+    /**
+     * Writes every chunk into a WritableStream<Uint8Array>, awaiting writer.ready (backpressure)
+     * and yielding to the event loop between chunks. An AbortSignal stops within one chunk: the
+     * writer is aborted and the bytes written end at a record boundary.
+     */
+    async pipeTo(writable, { signal, onProgress, preventClose = false } = {}) {
+      this.#begin("pipeTo");
+      const writer = writable.getWriter();
+      let onAbort;
+      const aborted = new Promise((_, reject) => {
+        if (!signal) return;
+        onAbort = () => reject(abortError(signal));
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+      aborted.catch(() => {});
+      try {
+        if (signal?.aborted) throw abortError(signal);
+        await Promise.race([this.#prepare(), aborted]);
+        for (;;) {
+          await Promise.race([writer.ready, aborted]);
+          if (signal?.aborted) throw abortError(signal);
+          const chunk = this.nextChunk();
+          if (chunk === undefined) break;
+          writer.write(chunk).catch(() => {});
+          if (onProgress) onProgress(this.counters);
+          await this.#maybeYield();
+        }
+        if (!preventClose) await writer.close();
+        else await writer.ready;
+      } catch (e) {
+        if (this.#state !== "finished") this.#state = e?.name === "AbortError" ? "aborted" : "failed";
+        this.#engine.observeError(e?.name === "AbortError" ? "cancelled" : e?.name === "ConfigError" ? "config_invalid" : "output");
+        await writer.abort(e).catch(() => {});
+        throw e;
+      } finally {
+        if (onAbort) signal.removeEventListener("abort", onAbort);
+        try {
+          writer.releaseLock();
+        } catch {
+          /* already released */
+        }
+      }
+    }
+
+    /** A pull-based ReadableStream: nothing is generated before it is read. */
+    readable({ signal } = {}) {
+      this.#begin("create a readable");
+      let prepared = false;
+      return new ReadableStream(
+        {
+          pull: async (controller) => {
+            if (!prepared) {
+              await this.#prepare();
+              prepared = true;
+            }
+            if (signal?.aborted) {
+              this.#state = "aborted";
+              this.#engine.observeError("cancelled");
+              controller.error(abortError(signal));
+              return;
+            }
+            const chunk = this.nextChunk();
+            if (chunk === undefined) controller.close();
+            else controller.enqueue(chunk);
+          },
+          cancel: () => {
+            if (this.#state !== "finished") {
+              this.#state = "aborted";
+              this.#engine.observeError("cancelled");
+            }
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    }
+
+    /** Async iteration over the chunks, yielding to the event loop by time budget. */
+    async *[Symbol.asyncIterator]() {
+      this.#begin("iterate");
+      await this.#prepare();
+      for (;;) {
+        const chunk = this.nextChunk();
+        if (chunk === undefined) return;
+        yield chunk;
+        await this.#maybeYield();
+      }
+    }
+  }
+
+  return { Generator, ConfigError, validateConfig, presets, yieldToEventLoop };
+}

@@ -1,0 +1,122 @@
+// Types of the patientgen npm package (DESIGN.md §3.2).
+
+/** One configuration problem. */
+export interface ConfigProblem {
+  /** JSON path relative to the input document, e.g. `front_configs[1].name`. */
+  path: string;
+  /** What is wrong. */
+  message: string;
+}
+
+/** Thrown by `validateConfig` and `new Generator` for an invalid scenario or option. */
+export class ConfigError extends Error {
+  readonly name: "ConfigError";
+  /** Every problem, in document order. */
+  readonly errors: ConfigProblem[];
+}
+
+/** A scenario: a JSON object (or its text) in any accepted shape (DOMAIN.md §2). */
+export type ScenarioInput = Record<string, unknown> | string;
+
+export type Format = "ndjson" | "json" | "json-wrapped" | "csv" | "xml" | "fhir-r4";
+export type Compression = "none" | "gzip" | "zip";
+
+export interface EncryptionOptions {
+  /** Password (≥ 8 characters); the key is derived with WebCrypto PBKDF2-HMAC-SHA256. */
+  password?: string;
+  /** A pre-derived 32-byte key, with the salt and iteration count it was derived with. */
+  key?: Uint8Array;
+  salt?: Uint8Array;
+  /** PBKDF2 iterations (default 600,000; minimum 100,000). */
+  iterations?: number;
+  /** Plaintext bytes per segment (default 65,536). */
+  segmentSize?: number;
+}
+
+export interface GeneratorOptions {
+  format?: Format;
+  compression?: Compression;
+  /** Records per chunk (default 1000). */
+  chunkSize?: number;
+  /** Serialised bytes per chunk (default 1 MiB): a chunk ends after the record reaching it. */
+  chunkBytes?: number;
+  /** Overrides the scenario's total_patients. */
+  patients?: number;
+  /** Overrides the scenario's seed (a decimal string for values above 2^53 − 1). */
+  seed?: number | string;
+  /** Generate shard `index` of `count` (0-based). */
+  shard?: { index: number; count: number };
+  /** Generate the index range [start, end). */
+  range?: [number, number];
+  /** Start at this index (resume), up to the range end or the total. */
+  startIndex?: number;
+  encryption?: EncryptionOptions;
+}
+
+export interface Counters {
+  patientsGenerated: number;
+  totalPatients: number;
+  chunks: number;
+  bytesSerialized: number;
+  bytesOut: number;
+  elapsedMs: number;
+  patientsPerSecond: number;
+  outcomes: { KIA: number; DOW: number; RTD: number; Remains_Role4: number };
+  triage: { T1: number; T2: number; T3: number };
+  /** Patients per day (index 0 = day 1). */
+  perDay: number[];
+  /** The run's seed (decimal string). */
+  seed: string;
+}
+
+export interface PipeOptions {
+  signal?: AbortSignal;
+  onProgress?: (counters: Counters) => void;
+  /** Leave the writable open at the end. */
+  preventClose?: boolean;
+}
+
+/** A generation run over a scenario. */
+export class Generator implements AsyncIterable<Uint8Array> {
+  constructor(config?: ScenarioInput, options?: GeneratorOptions);
+  /** The run's seed (decimal string). */
+  readonly seed: string;
+  /** Suggested file name, e.g. `patients.ndjson.gz`. */
+  readonly fileName: string;
+  /** Content type of the output. */
+  readonly contentType: string;
+  /** Whether everything has been produced. */
+  readonly done: boolean;
+  /** Live counters. */
+  readonly counters: Counters;
+  /** Writes every chunk into `writable`, honouring backpressure; rejects with an AbortError on abort. */
+  pipeTo(writable: WritableStream<Uint8Array>, options?: PipeOptions): Promise<void>;
+  /** A pull-based stream: nothing is generated before it is read. */
+  readable(options?: { signal?: AbortSignal }): ReadableStream<Uint8Array>;
+  /** The next chunk, or undefined at the end (synchronous). */
+  nextChunk(): Uint8Array | undefined;
+  /** Prometheus text exposition of this run's metrics. */
+  metrics(): string;
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
+}
+
+/** A shipped preset. */
+export interface PresetInfo {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  difficulty: string;
+  total_patients: number;
+  days_of_fighting: number;
+  warfare_types: string[];
+}
+
+/** Initialises the WebAssembly module (browser entry; a no-op in Node, workerd and Deno). */
+export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
+/** Validates a scenario; returns the resolved configuration or throws a ConfigError. */
+export function validateConfig(config: ScenarioInput): Record<string, unknown>;
+/** The shipped presets. */
+export function presets(): PresetInfo[];
+/** Decrypts a PGENC1 stream. */
+export function decryptStream(password: string): TransformStream<Uint8Array, Uint8Array>;

@@ -1,0 +1,185 @@
+// The npm package as a user meets it: packed, installed into a temp project, imported by name.
+// Run by scripts/test.sh after the wasm build (`node --test tests/js/`).
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const root = resolve(import.meta.dirname, "../..");
+const native = join(root, "target/release/patientgen");
+let project;
+let pg; // the imported package
+
+const sha = (b) => createHash("sha256").update(b).digest("hex");
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), "patientgen-pkg-"));
+  const packDir = join(project, "pack");
+  mkdirSync(packDir);
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", packDir], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith(".tgz")));
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", tarball], { cwd: project, stdio: "inherit" });
+});
+
+async function load() {
+  if (!pg) {
+    // Resolve "patientgen" from inside the consumer project, like a user's import would.
+    const entry = join(project, "entry.mjs");
+    writeFileSync(entry, 'export * from "patientgen"; export { default } from "patientgen";\n');
+    pg = await import(pathToFileURL(entry).href);
+  }
+  return pg;
+}
+
+function nativeBytes(args) {
+  return execFileSync(native, ["generate", "--progress", "never", ...args], { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] });
+}
+
+function collect() {
+  const parts = [];
+  const writable = new WritableStream({ write(c) { parts.push(Buffer.from(c)); } });
+  return { writable, bytes: () => Buffer.concat(parts) };
+}
+
+test("package ships only what it needs and exports every runtime", () => {
+  const pkg = JSON.parse(readFileSync(join(project, "node_modules/patientgen/package.json"), "utf8"));
+  assert.equal(pkg.type, "module");
+  assert.equal(pkg.sideEffects, false);
+  for (const cond of ["browser", "node", "workerd", "deno", "default", "types"]) assert.ok(pkg.exports["."][cond], cond);
+  assert.ok(pkg.exports["./patientgen_bg.wasm"]);
+  const files = readdirSync(join(project, "node_modules/patientgen/js")).sort();
+  assert.ok(files.includes("index.d.ts"));
+  assert.ok(!readdirSync(join(project, "node_modules/patientgen")).includes("src"), "Rust sources are not shipped");
+});
+
+for (const format of ["ndjson", "json"]) {
+  test(`pipeTo, readable(), the npm bin and the native CLI give identical bytes (${format})`, async () => {
+    const { Generator } = await load();
+    const args = ["--patients", "3000", "--seed", "77", "--format", format];
+    const expected = sha(nativeBytes(args));
+
+    const a = collect();
+    await new Generator({}, { patients: 3000, seed: 77, format, chunkSize: 250 }).pipeTo(a.writable);
+    assert.equal(sha(a.bytes()), expected, "pipeTo");
+
+    const parts = [];
+    for await (const c of new Generator({}, { patients: 3000, seed: 77, format }).readable()) parts.push(Buffer.from(c));
+    assert.equal(sha(Buffer.concat(parts)), expected, "readable()");
+
+    const bin = execFileSync(join(project, "node_modules/.bin/patientgen"), ["generate", ...args], { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] });
+    assert.equal(sha(bin), expected, "npm bin");
+
+    const it = [];
+    for await (const c of new Generator({}, { patients: 3000, seed: 77, format, chunkSize: 999 })) it.push(Buffer.from(c));
+    assert.equal(sha(Buffer.concat(it)), expected, "async iteration");
+  });
+}
+
+test("a slow consumer holds generation to one chunk ahead; timers keep firing", async () => {
+  const { Generator } = await load();
+  const gen = new Generator({}, { patients: 4000, seed: 5, chunkSize: 200 });
+  let written = 0;
+  let maxAhead = 0;
+  const writable = new WritableStream(
+    {
+      async write() {
+        written++;
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 1 }),
+  );
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  await gen.pipeTo(writable, {
+    onProgress: (c) => {
+      maxAhead = Math.max(maxAhead, c.chunks - written);
+    },
+  });
+  clearInterval(timer);
+  assert.equal(gen.counters.chunks, 20);
+  assert.ok(maxAhead <= 2, `generation ran ${maxAhead} chunks ahead of the consumer`);
+  assert.ok(ticks >= 50, `timer fired only ${ticks} times in ~1 s`);
+});
+
+test("readable() generates nothing before it is pulled", async () => {
+  const { Generator } = await load();
+  const gen = new Generator({}, { patients: 1000, seed: 1, chunkSize: 100 });
+  const stream = gen.readable();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(gen.counters.patientsGenerated, 0);
+  const reader = stream.getReader();
+  await reader.read();
+  assert.equal(gen.counters.chunks, 1);
+  await reader.cancel();
+});
+
+test("abort after the 3rd chunk: AbortError, no further chunk, output ends at a record boundary", async () => {
+  const { Generator } = await load();
+  const gen = new Generator({}, { patients: 5000, seed: 9, chunkSize: 100 });
+  const ctl = new AbortController();
+  const parts = [];
+  let aborted = false;
+  const writable = new WritableStream({
+    write(c) {
+      parts.push(Buffer.from(c));
+      if (parts.length === 3) ctl.abort();
+    },
+    abort() {
+      aborted = true;
+    },
+  });
+  await assert.rejects(gen.pipeTo(writable, { signal: ctl.signal }), (e) => e.name === "AbortError");
+  assert.ok(aborted, "the writer was aborted");
+  assert.ok(gen.counters.chunks <= 4, `chunks produced: ${gen.counters.chunks}`);
+  const bytes = Buffer.concat(parts);
+  assert.equal(bytes.at(-1), 0x0a, "ends with a complete record");
+  for (const line of bytes.toString("utf8").trimEnd().split("\n")) JSON.parse(line);
+});
+
+test("an invalid config rejects with a ConfigError listing paths", async () => {
+  const { Generator, ConfigError, validateConfig } = await load();
+  const bad = { days_of_fighting: 400, warfare_types: { artilery: true } };
+  assert.throws(() => new Generator(bad), (e) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.name, "ConfigError");
+    const paths = e.errors.map((x) => x.path);
+    assert.deepEqual(paths, ["days_of_fighting", "warfare_types.artilery"]);
+    return true;
+  });
+  assert.throws(() => validateConfig('{"seed": -1}'), (e) => e instanceof ConfigError && e.errors[0].path === "seed");
+  const resolved = validateConfig({});
+  assert.equal(resolved.total_patients, 1440);
+});
+
+test("metrics() parses with prometheus_client and equals the counters", async () => {
+  const { Generator } = await load();
+  const gen = new Generator({}, { patients: 2500, seed: 3, chunkSize: 500 });
+  const sink = collect();
+  await gen.pipeTo(sink.writable);
+  const text = gen.metrics();
+  const py = spawnSync("python3", ["-c", `
+import sys, json
+from prometheus_client.parser import text_string_to_metric_families
+out = {}
+for fam in text_string_to_metric_families(sys.stdin.read()):
+    for s in fam.samples:
+        out[s.name + json.dumps(s.labels, sort_keys=True)] = s.value
+print(json.dumps(out))
+`], { input: text, encoding: "utf8" });
+  assert.equal(py.status, 0, py.stderr);
+  const m = JSON.parse(py.stdout);
+  const c = gen.counters;
+  assert.equal(m['patients_generated_total{"format": "ndjson"}'], c.patientsGenerated);
+  assert.equal(m['patientgen_chunks_total{"format": "ndjson"}'], c.chunks);
+  assert.equal(m['patientgen_bytes_written_total{"format": "ndjson", "stage": "output"}'], c.bytesOut);
+  assert.equal(m['patientgen_bytes_written_total{"format": "ndjson", "stage": "serialized"}'], c.bytesSerialized);
+  assert.equal(m['patient_generation_duration_seconds_count{"format": "ndjson"}'], c.chunks);
+  assert.equal(c.patientsGenerated, 2500);
+  assert.equal(c.outcomes.KIA + c.outcomes.DOW + c.outcomes.RTD + c.outcomes.Remains_Role4, 2500);
+});
