@@ -8,18 +8,33 @@ use crate::civil::Date;
 use crate::data::vocab::{Facility, FlowModel, Intensity, Nation, Script, Tempo};
 
 mod canonical;
+mod did_you_mean;
 mod errors;
+mod facility;
 mod parse;
 pub mod presets;
 
-pub use canonical::canonical_json;
+pub use canonical::{canonical_json, es_number, jcs, resolved_to_json};
+pub use did_you_mean::{damerau_levenshtein, suggest};
 pub use errors::{ConfigError, ConfigErrors};
+pub use facility::{match_facility, FacilityMatch};
 pub use parse::parse_scenario;
+pub use presets::{preset_json, presets, PresetInfo, PRESETS};
 
 /// Largest `total_patients` (2^40).
 pub const MAX_PATIENTS: u64 = 1 << 40;
 /// Largest `days_of_fighting`.
 pub const MAX_DAYS: u32 = 365;
+/// Largest accepted input document, in bytes (1 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+/// Deepest accepted JSON nesting (objects and lists; the document itself is level 1).
+pub const MAX_DEPTH: usize = 32;
+/// Most fronts in `front_configs`.
+pub const MAX_FRONTS: usize = 64;
+/// Most nations in one front's `nationality_distribution`.
+pub const MAX_NATIONS: usize = 64;
+/// Most entries in `facility_configs`.
+pub const MAX_FACILITIES: usize = 64;
 
 /// A front of the resolved configuration.
 #[derive(Clone, Debug, PartialEq)]
