@@ -29,14 +29,15 @@ pub fn largest_remainder_into(n: u64, w: &[f64], out: &mut [u64]) {
         total += x;
     }
     // Weights are ≥ 0 by contract; a non-positive or non-finite sum has nothing to share by.
-    if n == 0 || !(total > 0.0) || !total.is_finite() {
+    if n == 0 || total.is_nan() || total <= 0.0 || !total.is_finite() {
         return;
     }
     let nf = n as f64;
     let mut fractions = Vec::with_capacity(k);
     let mut floors: u64 = 0;
     for (j, (&x, o)) in w.iter().zip(out.iter_mut()).enumerate() {
-        if !(x > 0.0) {
+        // Zero (and, defensively, negative or NaN) weights get nothing.
+        if x.is_nan() || x <= 0.0 {
             continue;
         }
         let q = nf * (x / total);
