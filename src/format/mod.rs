@@ -4,8 +4,11 @@
 //! suffix by the shard holding index N−1, and per-record bytes whose separators depend only on
 //! the global index. Writers append to a caller-owned buffer and allocate nothing per record.
 
+pub mod csv;
+pub mod fhir;
 mod json;
 pub mod text;
+pub mod xml;
 
 pub use json::{JsonFraming, JsonWriter};
 
@@ -133,7 +136,8 @@ pub fn writer(format: Format, cfg: &Resolved, meta: &RunMeta) -> Box<dyn RecordW
         Format::Ndjson => Box::new(JsonWriter::new(JsonFraming::Lines, cfg, meta)),
         Format::Json => Box::new(JsonWriter::new(JsonFraming::Array, cfg, meta)),
         Format::JsonWrapped => Box::new(JsonWriter::new(JsonFraming::Wrapped, cfg, meta)),
-        // The remaining formats are implemented in their own modules.
-        Format::Csv | Format::Xml | Format::FhirR4 => Box::new(JsonWriter::new(JsonFraming::Lines, cfg, meta)),
+        Format::Csv => Box::new(csv::CsvWriter::new(csv::CsvTable::Patients, cfg)),
+        Format::Xml => Box::new(xml::XmlWriter::new(cfg, meta)),
+        Format::FhirR4 => Box::new(fhir::FhirWriter::new(meta)),
     }
 }

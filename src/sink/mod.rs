@@ -3,6 +3,14 @@
 //! A transform receives each chunk's bytes once, in order, with a flag on the final chunk, and
 //! appends its output. It knows bytes, not records.
 
+pub mod encrypt;
+pub mod gzip;
+pub mod zip;
+
+pub use encrypt::{decrypt_stream, CryptoError, Decryptor, EncryptionParams, Encryptor, Secret};
+pub use gzip::GzipTransform;
+pub use zip::{ZipContainer, ZipTransform, ZipWriter};
+
 /// Compression of the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Compression {
@@ -40,6 +48,9 @@ pub enum SinkError {
     /// The encryptor failed.
     #[error("encryption failed: {0}")]
     Encryption(String),
+    /// Encryption parameters were rejected or a cipher operation failed.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
 }
 
 /// A streaming byte transform.
@@ -48,18 +59,7 @@ pub trait Transform: Send {
     fn chunk(&mut self, input: &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), SinkError>;
 }
 
-/// The gzip transform (10.1).
+/// The gzip transform (10.1) at the default level.
 pub fn gzip_transform() -> Box<dyn Transform> {
-    unimplemented_transform()
-}
-
-fn unimplemented_transform() -> Box<dyn Transform> {
-    struct Identity;
-    impl Transform for Identity {
-        fn chunk(&mut self, input: &[u8], _last: bool, out: &mut Vec<u8>) -> Result<(), SinkError> {
-            out.extend_from_slice(input);
-            Ok(())
-        }
-    }
-    Box::new(Identity)
+    Box::new(GzipTransform::new())
 }

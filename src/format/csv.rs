@@ -1,0 +1,380 @@
+//! CSV (DOMAIN.md §9.2): `patients.csv` (one row per patient) and `events.csv` (one row per
+//! timeline event, the second table of the zip container).
+//!
+//! RFC 4180 with CRLF line ends; a field is quoted only when it contains `,`, `"`, CR or LF. The
+//! header row is the prefix, so only the shard holding index 0 writes it and shards concatenate.
+
+use super::text::uint;
+use super::RecordWriter;
+use crate::civil::{civil_from_days, write_tenths, write_timestamp, DAY};
+use crate::config::Resolved;
+use crate::data::vocab::{EnvCondition, Facility};
+use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+
+/// Header of `patients.csv` (without the line end).
+pub const PATIENTS_HEADER: &str = "id,injury_time,day,scenario,event_id,mass_casualty,environmental_conditions,front,\
+nationality,gender,family_name,given_name,birthdate,age,id_number,religion,weight,blood_type,rank,service,\
+injury_type,triage_category,severity,primary_condition_code,primary_condition_name,primary_condition_severity,\
+secondary_condition_codes,secondary_condition_names,body_part,status,final_status,last_facility,\
+facilities_visited,final_event_time,hours_to_final,treatment_count";
+
+/// Header of `events.csv` (without the line end).
+pub const EVENTS_HEADER: &str = "patient_id,seq,event_type,facility,timestamp,hours_since_injury,duration_hours,\
+from_facility,to_facility,next_facility,timing,hours_completed,triage_category,facilities_visited";
+
+/// Which CSV table a writer produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvTable {
+    /// `patients.csv`: one row per patient.
+    Patients,
+    /// `events.csv`: one row per timeline event.
+    Events,
+}
+
+impl CsvTable {
+    /// The entry name in the zip container (10.2).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            CsvTable::Patients => "patients.csv",
+            CsvTable::Events => "events.csv",
+        }
+    }
+}
+
+/// Writes patient records as CSV rows.
+#[derive(Clone, Debug)]
+pub struct CsvWriter {
+    table: CsvTable,
+    /// Front names as CSV fields (quoted where needed).
+    fronts: Vec<Vec<u8>>,
+}
+
+impl CsvWriter {
+    /// A writer of `table` for `cfg`.
+    pub fn new(table: CsvTable, cfg: &Resolved) -> Self {
+        let fronts = cfg
+            .fronts
+            .iter()
+            .map(|f| {
+                let mut v = Vec::new();
+                field(&mut v, &f.name);
+                v
+            })
+            .collect();
+        CsvWriter { table, fronts }
+    }
+
+    /// The table this writer produces.
+    pub fn table(&self) -> CsvTable {
+        self.table
+    }
+}
+
+impl RecordWriter for CsvWriter {
+    fn prefix(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(match self.table {
+            CsvTable::Patients => PATIENTS_HEADER.as_bytes(),
+            CsvTable::Events => EVENTS_HEADER.as_bytes(),
+        });
+        out.extend_from_slice(b"\r\n");
+    }
+
+    fn record(&mut self, rec: &PatientRecord, out: &mut Vec<u8>) {
+        let front = self.fronts.get(rec.front as usize).map_or(&[][..], |f| &f[..]);
+        match self.table {
+            CsvTable::Patients => write_patient_row(rec, front, out),
+            CsvTable::Events => write_event_rows(rec, out),
+        }
+    }
+
+    fn suffix(&mut self, _out: &mut Vec<u8>) {}
+}
+
+#[inline]
+fn needs_quotes(b: &[u8]) -> bool {
+    b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
+}
+
+#[inline]
+fn quoted_body(out: &mut Vec<u8>, b: &[u8]) {
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' {
+            out.extend_from_slice(&b[start..=i]);
+            out.push(b'"');
+            start = i + 1;
+        }
+    }
+    out.extend_from_slice(&b[start..]);
+}
+
+/// Appends `s` as one CSV field, quoted only when it contains `,`, `"`, CR or LF.
+#[inline]
+pub fn field(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    if needs_quotes(b) {
+        out.push(b'"');
+        quoted_body(out, b);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(b);
+    }
+}
+
+/// Appends the items joined by `sep` as one CSV field (quoted when the joined text needs it).
+fn joined_field<'a, I>(out: &mut Vec<u8>, items: I, sep: u8)
+where
+    I: Iterator<Item = &'a str> + Clone,
+{
+    // The separators used (`;`, `>`) never need quoting themselves.
+    let quote = items.clone().any(|s| needs_quotes(s.as_bytes()));
+    if quote {
+        out.push(b'"');
+    }
+    for (k, s) in items.enumerate() {
+        if k > 0 {
+            out.push(sep);
+        }
+        if quote {
+            quoted_body(out, s.as_bytes());
+        } else {
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    if quote {
+        out.push(b'"');
+    }
+}
+
+/// Completed years between `birth` (days since the epoch) and the date of `t` (seconds).
+fn completed_years(birth_days: i32, t: i64) -> i64 {
+    let (by, bm, bd) = civil_from_days(birth_days);
+    let (y, m, d) = civil_from_days(t.div_euclid(DAY) as i32);
+    let mut age = (y - by) as i64;
+    if (m, d) < (bm, bd) {
+        age -= 1;
+    }
+    age
+}
+
+fn arrivals(rec: &PatientRecord) -> impl Iterator<Item = &'static str> + Clone + '_ {
+    rec.timeline.iter().filter(|e| e.kind == EventType::Arrival).map(|e| e.facility.as_str())
+}
+
+/// Writes one `patients.csv` row; `front` is the front name as a CSV field.
+pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
+    let ctx = &rec.context;
+    let d = &rec.demographics;
+    uint(out, rec.id);
+    out.push(b',');
+    write_timestamp(out, ctx.injury_time);
+    out.extend_from_slice(b",Day ");
+    uint(out, ctx.day as u64);
+    out.push(b',');
+    out.extend_from_slice(ctx.scenario.as_str().as_bytes());
+    out.push(b',');
+    ctx.event_id.write(out);
+    out.extend_from_slice(if ctx.mass_casualty { b",true," } else { b",false," });
+    let env = ctx.environment;
+    joined_field(out, EnvCondition::ALL.iter().filter(|c| env.contains(**c)).map(|c| c.as_str()), b';');
+    out.push(b',');
+    out.extend_from_slice(front);
+    out.push(b',');
+    out.extend_from_slice(rec.nationality.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(rec.gender.as_str().as_bytes());
+    out.push(b',');
+    field(out, d.family_name);
+    out.push(b',');
+    field(out, d.given_name);
+    out.push(b',');
+    d.birthdate.write(out);
+    out.push(b',');
+    super::text::int(out, completed_years(d.birthdate.0, ctx.injury_time));
+    out.push(b',');
+    field(out, &d.id_number);
+    out.push(b',');
+    if let Some(r) = d.religion {
+        out.extend_from_slice(r.code().as_bytes());
+    }
+    out.push(b',');
+    write_tenths(out, d.weight_tenths);
+    out.push(b',');
+    out.extend_from_slice(d.blood_type.as_str().as_bytes());
+    out.push(b',');
+    if let Some(r) = d.rank {
+        out.extend_from_slice(r.as_str().as_bytes());
+    }
+    out.push(b',');
+    if let Some(s) = d.service {
+        out.extend_from_slice(s.as_str().as_bytes());
+    }
+    out.push(b',');
+    out.extend_from_slice(rec.injury_type.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(rec.triage.as_str().as_bytes());
+    out.push(b',');
+    uint(out, rec.severity as u64);
+    out.push(b',');
+    if let Some(p) = rec.conditions.first() {
+        let info = p.info();
+        field(out, info.code);
+        out.push(b',');
+        field(out, info.display);
+        out.push(b',');
+        out.extend_from_slice(rec.primary_severity.as_str().as_bytes());
+    } else {
+        out.extend_from_slice(b",,");
+    }
+    out.push(b',');
+    let secondaries = rec.conditions.get(1..).unwrap_or(&[]);
+    joined_field(out, secondaries.iter().map(|c| c.info().code), b';');
+    out.push(b',');
+    joined_field(out, secondaries.iter().map(|c| c.info().display), b';');
+    out.push(b',');
+    out.extend_from_slice(rec.body_part.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(rec.status.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(rec.status.final_status().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(rec.last_facility.as_str().as_bytes());
+    out.push(b',');
+    joined_field(out, arrivals(rec), b'>');
+    out.push(b',');
+    if let Some(t) = rec.terminal() {
+        write_timestamp(out, t.time);
+        out.push(b',');
+        write_tenths(out, t.hours_since_injury);
+    } else {
+        out.push(b',');
+    }
+    out.push(b',');
+    uint(out, rec.visits.iter().map(|v| v.treatments.len() as u64).sum());
+    out.extend_from_slice(b"\r\n");
+}
+
+#[inline]
+fn opt_facility(out: &mut Vec<u8>, f: Option<Facility>) {
+    if let Some(f) = f {
+        out.extend_from_slice(f.as_str().as_bytes());
+    }
+    out.push(b',');
+}
+
+/// Writes the `events.csv` rows of one patient (one per timeline event).
+pub fn write_event_rows(rec: &PatientRecord, out: &mut Vec<u8>) {
+    let triage = rec.triage.as_str().as_bytes();
+    for (seq, e) in rec.timeline.iter().enumerate() {
+        write_event_row(rec.id, seq as u64, e, triage, out);
+    }
+}
+
+fn write_event_row(id: u64, seq: u64, e: &TimelineEvent, triage: &[u8], out: &mut Vec<u8>) {
+    uint(out, id);
+    out.push(b',');
+    uint(out, seq);
+    out.push(b',');
+    out.extend_from_slice(e.kind.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.facility.as_str().as_bytes());
+    out.push(b',');
+    write_timestamp(out, e.time);
+    out.push(b',');
+    write_tenths(out, e.hours_since_injury);
+    out.push(b',');
+    // duration_hours, from_facility, to_facility, next_facility, timing, hours_completed,
+    // triage_category, facilities_visited: the JSON fields of 5.6 mapped to shared columns.
+    match e.kind {
+        EventType::Arrival | EventType::RemainsRole4 => out.extend_from_slice(b",,,,,,,"),
+        EventType::EvacuationStart => {
+            write_tenths(out, e.duration);
+            out.extend_from_slice(b",,,");
+            opt_facility(out, e.next_facility);
+            out.extend_from_slice(b",,");
+            out.extend_from_slice(triage);
+            out.push(b',');
+        }
+        EventType::TransitStart => {
+            write_tenths(out, e.duration);
+            out.push(b',');
+            out.extend_from_slice(e.facility.as_str().as_bytes());
+            out.push(b',');
+            opt_facility(out, e.to_facility);
+            out.extend_from_slice(b",,,");
+            out.extend_from_slice(triage);
+            out.push(b',');
+        }
+        EventType::Kia | EventType::Rtd => {
+            out.extend_from_slice(b",,");
+            let in_transit = e.timing == Some(Timing::DuringTransit) && e.completed.is_some();
+            opt_facility(out, if in_transit { e.to_facility } else { None });
+            out.push(b',');
+            if let Some(t) = e.timing {
+                out.extend_from_slice(t.as_str().as_bytes());
+            }
+            out.push(b',');
+            if let Some(c) = e.completed {
+                write_tenths(out, c);
+            }
+            out.extend_from_slice(b",,");
+            if let Some(n) = e.facilities_visited {
+                uint(out, n as u64);
+            }
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[u8]) -> &str {
+        std::str::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let mut v = Vec::new();
+        field(&mut v, "plain é");
+        v.push(b'|');
+        field(&mut v, "a,b");
+        v.push(b'|');
+        field(&mut v, "say \"hi\"");
+        v.push(b'|');
+        field(&mut v, "line\nbreak");
+        v.push(b'|');
+        field(&mut v, "");
+        assert_eq!(s(&v), "plain é|\"a,b\"|\"say \"\"hi\"\"\"|\"line\nbreak\"|");
+    }
+
+    #[test]
+    fn joins_lists_and_quotes_the_whole_field() {
+        let mut v = Vec::new();
+        joined_field(&mut v, ["rain", "fog"].into_iter(), b';');
+        v.push(b'|');
+        joined_field(&mut v, ["Laceration, deep", "Burn"].into_iter(), b';');
+        v.push(b'|');
+        joined_field(&mut v, std::iter::empty(), b';');
+        v.push(b'|');
+        joined_field(&mut v, ["POI", "Role1", "Role2"].into_iter(), b'>');
+        assert_eq!(s(&v), "rain;fog|\"Laceration, deep;Burn\"||POI>Role1>Role2");
+    }
+
+    #[test]
+    fn header_column_counts() {
+        assert_eq!(PATIENTS_HEADER.split(',').count(), 36);
+        assert_eq!(EVENTS_HEADER.split(',').count(), 14);
+        assert!(!PATIENTS_HEADER.contains(' '));
+    }
+
+    #[test]
+    fn age_in_completed_years_at_the_injury_date() {
+        let birth = crate::civil::Date::parse("1998-03-14").unwrap();
+        let day = |s: &str| crate::civil::Date::parse(s).unwrap().midnight();
+        assert_eq!(completed_years(birth.0, day("2025-03-13") + 86_399), 26);
+        assert_eq!(completed_years(birth.0, day("2025-03-14")), 27);
+        assert_eq!(completed_years(birth.0, day("2025-06-03") + 3600), 27);
+    }
+}
