@@ -193,26 +193,41 @@ pub fn generate(
     }
     let plan = plan(nation, birthdate.ymd().0, male);
     let fields = &plan.fields[..plan.len];
-    let attempts = if plan.rejects { MAX_ATTEMPTS } else { 1 };
+    draw_parts(fields, plan.rejects, d, &mut parts, |p| {
+        compose(nation, birthdate, gender, given_name, family_name, p, out)
+    });
+}
+
+/// Draws `fields` into `parts` until `accept` takes them: once without ↻; with ↻ up to 64
+/// attempts, then the stepping fallback on the last field of the 64th attempt (no draws).
+/// Returns whether some parts were accepted (always, for the shipped schemes).
+fn draw_parts(
+    fields: &[Field],
+    rejects: bool,
+    d: &mut Xo,
+    parts: &mut [u64; 3],
+    mut accept: impl FnMut(&[u64]) -> bool,
+) -> bool {
+    let n = fields.len().min(parts.len());
+    let attempts = if rejects { MAX_ATTEMPTS } else { 1 };
     for _ in 0..attempts {
         for (v, f) in parts.iter_mut().zip(fields) {
             *v = f.draw(d);
         }
-        if compose(nation, birthdate, gender, given_name, family_name, &parts[..plan.len], out) {
-            return;
+        if accept(&parts[..n]) {
+            return true;
         }
     }
-    // Stepping fallback: keep the 64th attempt and step its last field until the check is possible.
-    let Some((&last, _)) = fields.split_last() else { return };
-    let k = plan.len - 1;
+    let Some((&last, _)) = fields.split_last() else { return false };
     for _ in 0..last.cardinality() {
-        if let Some(v) = parts.get_mut(k) {
+        if let Some(v) = parts.get_mut(n.wrapping_sub(1)) {
             *v = last.step(*v);
         }
-        if compose(nation, birthdate, gender, given_name, family_name, &parts[..plan.len], out) {
-            return;
+        if accept(&parts[..n]) {
+            return true;
         }
     }
+    false
 }
 
 /// DEU (no rejection): the first ten digits as a number, built from the draws of the table.
@@ -747,6 +762,46 @@ mod tests {
         assert_eq!(out.as_str(), "100000010");
         // 10000005: 9 + 10 = 19 ≡ 8; 10000004: 9 + 8 = 17 ≡ 6; 10000006: 9 + 12 = 21 ≡ 10 → rejected.
         assert!(!compose(Nation::Nld, date, Gender::Male, "", "", &[10_000_006], &mut out));
+    }
+
+    #[test]
+    fn rejection_redraws_64_times_then_steps_the_last_field() {
+        let fields = [Field::Range(21, 29), Field::Range(0, 499)];
+        let mut d = Xo::new(3);
+        let mut expected = Xo::new(3);
+        let mut calls = 0;
+        let mut parts = [0u64; 3];
+        let mut seen = Vec::new();
+        // Reject everything until the third stepped value.
+        let ok = draw_parts(&fields, true, &mut d, &mut parts, |p| {
+            calls += 1;
+            seen.push(p.to_vec());
+            calls == 64 + 3
+        });
+        assert!(ok);
+        // 64 attempts of two draws each, in field order, then no more draws.
+        for attempt in &seen[..64] {
+            assert_eq!(attempt[0], 21 + expected.below(9));
+            assert_eq!(attempt[1], expected.below(500));
+        }
+        assert_eq!(d.next_u64(), expected.next_u64());
+        let last = &seen[63];
+        for (k, stepped) in seen[64..].iter().enumerate() {
+            assert_eq!(stepped[0], last[0], "the region is kept");
+            assert_eq!(stepped[1], (last[1] + k as u64 + 1) % 500, "serial stepped by +1 with wrap-around");
+        }
+        assert_eq!(parts[..2], seen[66][..]);
+    }
+
+    #[test]
+    fn without_rejection_one_attempt_is_kept() {
+        let fields = [Field::parity(0, 999, true)];
+        let mut d = Xo::new(4);
+        let mut expected = Xo::new(4);
+        let mut parts = [0u64; 3];
+        assert!(draw_parts(&fields, false, &mut d, &mut parts, |_| true));
+        assert_eq!(parts[0], 1 + 2 * expected.below(500));
+        assert_eq!(d.next_u64(), expected.next_u64());
     }
 
     #[test]
