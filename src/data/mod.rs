@@ -4,6 +4,7 @@ pub mod conditions;
 pub mod demographics;
 pub mod environment;
 pub mod injuries;
+pub mod names;
 pub mod flow_rates;
 pub mod procedures;
 pub mod protocols;
