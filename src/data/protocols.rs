@@ -181,7 +181,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_cell_starts_with_an_unqualified_mandatory_or_has_one_after_a_limb_entry() {
+    fn cells_lead_with_a_mandatory_entry_and_always_have_an_eligible_one() {
         for row in PROTOCOLS.iter() {
             for c in row.iter() {
                 assert!(!c.is_empty() && c.len() <= 3);

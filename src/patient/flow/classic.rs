@@ -67,12 +67,7 @@ fn table(cfg: &Resolved, front: Option<usize>) -> RateTable {
 impl Classic {
     /// Resolves the rates of every front, triage and facility.
     pub fn new(cfg: &Resolved) -> Self {
-        let fronts = cfg
-            .facility_overrides
-            .iter()
-            .filter_map(|o| o.front_index.map(|i| i + 1))
-            .fold(cfg.fronts.len(), usize::max);
-        Classic { per_front: (0..fronts).map(|f| table(cfg, Some(f))).collect(), global: table(cfg, None) }
+        Classic { per_front: (0..cfg.fronts.len()).map(|f| table(cfg, Some(f))).collect(), global: table(cfg, None) }
     }
 
     /// The rates for a patient of front `front` (index into the configuration's fronts).

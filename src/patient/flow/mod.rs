@@ -49,7 +49,7 @@ impl Flow {
     }
 }
 
-/// `grid(stay range of `facility`, triage)` in tenths (5.1).
+/// `grid(stay range, triage)` of a location, in tenths (5.1).
 #[inline]
 fn draw_stay(f: &mut Xo, facility: Facility, triage: Triage) -> u32 {
     let (lo, hi) = STAY_TENTHS[facility.index()][triage.index()];
