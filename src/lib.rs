@@ -55,3 +55,25 @@ pub fn file_name(format: Format, compression: Compression, encrypted: bool) -> S
     }
     name
 }
+
+/// The shipped presets as a JSON array of `{id, name, description, category, category_label,
+/// difficulty, total_patients, days_of_fighting, warfare_types}` (for UIs and the JS `presets()`).
+pub fn presets_json() -> String {
+    let list: Vec<serde_json::Value> = config::presets::presets()
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id,
+                "name": p.name,
+                "description": p.description,
+                "category": p.category,
+                "category_label": p.category_label,
+                "difficulty": p.difficulty.as_str(),
+                "total_patients": p.total_patients,
+                "days_of_fighting": p.days,
+                "warfare_types": [p.warfare_type.as_str()],
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}

@@ -158,8 +158,11 @@ fn validate(file: &Path) -> i32 {
     };
     match patientgen::parse_scenario(&text) {
         Ok(s) => {
-            let v: serde_json::Value = serde_json::from_str(&s.resolved.canonical_json()).unwrap_or_default();
+            let v = config::resolved_to_json(&s.resolved);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            for key in &s.ignored_keys {
+                eprintln!("{key}: accepted and ignored (not used by patientgen)");
+            }
             0
         }
         Err(errors) => {
@@ -170,6 +173,17 @@ fn validate(file: &Path) -> i32 {
 }
 
 fn presets() -> i32 {
+    println!("{:<20} {:<34} {:>8} {:>5}  warfare types", "id", "name", "patients", "days");
+    for p in config::presets::presets() {
+        println!(
+            "{:<20} {:<34} {:>8} {:>5}  {}",
+            p.id,
+            p.name,
+            p.total_patients,
+            p.days,
+            p.warfare_type.as_str()
+        );
+    }
     0
 }
 

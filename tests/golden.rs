@@ -1,0 +1,83 @@
+//! Golden output hashes (DESIGN.md §6): (scenario, seed, format) → SHA-256 of the whole output.
+//!
+//! A changed hash is a deliberate, reviewed change of output bytes: bump the output version
+//! (DOMAIN.md §1.1 rule 6) and regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use patientgen::{parse_scenario, Format, Job, JobOptions, OUTPUT_VERSION};
+use sha2::{Digest, Sha256};
+
+/// Scenarios pinned: the default scenario, the Markov model, military demographics, every preset.
+const SCENARIOS: &[(&str, &str)] = &[
+    ("default", "{}"),
+    ("default-markov", r#"{"flow_model": "markov"}"#),
+    ("default-military-latin", r#"{"demographics": {"military": true, "script": "latin"}, "total_patients": 500}"#),
+    ("nato_article_5", r#"{"preset": "nato_article_5"}"#),
+    ("peacekeeping", r#"{"preset": "peacekeeping"}"#),
+    ("urban_assault", r#"{"preset": "urban_assault"}"#),
+    ("cbrn_incident", r#"{"preset": "cbrn_incident"}"#),
+    ("training_exercise", r#"{"preset": "training_exercise"}"#),
+    ("mass_casualty", r#"{"preset": "mass_casualty"}"#),
+    ("arctic_operation", r#"{"preset": "arctic_operation"}"#),
+    ("maritime_operation", r#"{"preset": "maritime_operation"}"#),
+];
+const SEEDS: &[u64] = &[1, 20251128];
+
+fn golden_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sha256.tsv")
+}
+
+fn hash(config: &str, seed: u64, format: Format) -> String {
+    let s = parse_scenario(config).expect("pinned scenario is valid");
+    let mut job = Job::new(&s.resolved, seed, &JobOptions { format, ..JobOptions::default() }).expect("job");
+    let mut h = Sha256::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let r = job.next_chunk(&mut buf).expect("chunk");
+        h.update(&buf);
+        if r.done {
+            break;
+        }
+    }
+    h.finalize().iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn current() -> String {
+    let mut out = format!("# output_version {OUTPUT_VERSION}\n# scenario\tseed\tformat\tsha256\n");
+    for (name, config) in SCENARIOS {
+        for seed in SEEDS {
+            for format in Format::ALL {
+                let _ = writeln!(out, "{name}\t{seed}\t{}\t{}", format.as_str(), hash(config, *seed, format));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn golden_hashes() {
+    let now = current();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden_path().parent().unwrap()).unwrap();
+        std::fs::write(golden_path(), &now).unwrap();
+        return;
+    }
+    let pinned = std::fs::read_to_string(golden_path()).expect("tests/golden/sha256.tsv exists (UPDATE_GOLDEN=1 creates it)");
+    let diff: Vec<String> = now
+        .lines()
+        .zip(pinned.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("  now:    {a}\n  pinned: {b}"))
+        .collect();
+    assert!(
+        diff.is_empty() && now.lines().count() == pinned.lines().count(),
+        "output bytes changed; if deliberate, bump the output version and run UPDATE_GOLDEN=1:\n{}",
+        diff.join("\n")
+    );
+}
