@@ -88,7 +88,7 @@ impl ZipWriter {
         }
     }
 
-    fn emit(&mut self, out: &mut Vec<u8>, start: usize) {
+    fn emit(&mut self, out: &[u8], start: usize) {
         self.offset += (out.len() - start) as u64;
     }
 
