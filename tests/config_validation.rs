@@ -294,6 +294,13 @@ fn duplicate_nation_and_zero_percentages() {
     let zero = r#"{"front_configs": [{"name": "A", "nationality_distribution": [
         {"nationality_code": "POL", "percentage": 0}, {"nationality_code": "USA", "percentage": 0}]}]}"#;
     assert_eq!(error(zero), "front_configs[0].nationality_distribution: values must sum to more than 0");
+    let huge = r#"{"front_configs": [{"name": "A", "nationality_distribution": [
+        {"nationality_code": "POL", "percentage": 1e308}, {"nationality_code": "USA", "percentage": 1.7e308}]}]}"#;
+    assert_eq!(error(huge), "front_configs[0].nationality_distribution: values are too large (their sum overflows)");
+    assert_eq!(
+        error(r#"{"injury_mix": {"Disease": 1.7e308, "Battle Injury": 1.7e308}}"#),
+        "injury_mix: values are too large (their sum overflows)"
+    );
     let empty = r#"{"front_configs": [{"name": "A", "nationality_distribution": []}]}"#;
     assert_eq!(error(empty), "front_configs[0].nationality_distribution: must have at least one nation");
     let missing = r#"{"front_configs": [{"name": "A", "nationality_distribution": [{"nationality_code": "POL"}]}]}"#;
@@ -370,6 +377,9 @@ fn casualty_rate_weights() {
 
 // ---- facility overrides --------------------------------------------------------------------------
 
+/// (facility, front id, front index, KIA rate, RTD rate).
+type Override<'a> = (Facility, Option<&'a str>, Option<usize>, Option<f64>, Option<f64>);
+
 #[test]
 fn facility_matching_examples() {
     let r = resolved(
@@ -382,7 +392,7 @@ fn facility_matching_examples() {
             {"id": "r1", "name": "Role 1 aid station", "kia_rate": 0.01}
         ]}"#,
     );
-    let o: Vec<(Facility, Option<&str>, Option<usize>, Option<f64>, Option<f64>)> = r
+    let o: Vec<Override> = r
         .facility_overrides
         .iter()
         .map(|f| (f.facility, f.front_id.as_deref(), f.front_index, f.kia_rate, f.rtd_rate))
@@ -603,7 +613,7 @@ fn reference_request_shape() {
     assert_eq!((r.total_patients, r.days_of_fighting, r.base_date.ymd()), (200, 4, (2026, 3, 1)));
     assert_eq!(r.warfare_types, [true, false, true, false, false, false, false, false]);
     assert_eq!(r.special_events, [false, false, true]);
-    assert_eq!(r.environmental_conditions[0], true);
+    assert!(r.environmental_conditions[0]);
     assert_eq!(r.injury_mix, [0.5, 0.3, 0.2]);
     assert_eq!(r.fronts[0].nations, vec![(Nation::Deu, 1.0)]);
     assert_eq!(r.facility_overrides[0].facility, Facility::Role1);
@@ -749,4 +759,59 @@ fn error_display_joins_lines() {
     assert_eq!(e.to_string(), "tempo: expected a string, got a number\nintensity: expected a string, got a number");
     assert_eq!(e.0[0].path, "tempo");
     assert_eq!(e.0[1].message, "expected a string, got a number");
+}
+
+// ---- robustness -------------------------------------------------------------------------------------------
+
+/// Mutated documents (byte flips, cuts, splices) never panic: they parse or report errors.
+#[test]
+fn mutated_documents_never_panic() {
+    let corpus = [
+        r#"{"configuration": {"total_patients": 200, "front_configs": [{"id": "e", "name": "E", "casualty_rate": 1,
+            "nationality_distribution": [{"nationality_code": "DEU", "percentage": 100}]}]}, "seed": "123"}"#,
+        r#"{"facility_configs": [{"id": "role2_front_1", "front_id": "poland", "kia_rate": 0.2}], "injury_mix": {"BATTLE_TRAUMA": 1}}"#,
+        r#"{"triage_override": {"Disease": {"T1": 1, "T2": 2}}, "warfare_type": "amphibious", "difficulty": "low", "fronts": []}"#,
+        r#"{"preset": "cbrn_incident", "demographics": {"female_share": 0.5, "script": "latin"}, "environmental_conditions": {"fog": true}}"#,
+    ];
+    let tokens: [&[u8]; 12] =
+        [b"{", b"}", b"[", b"]", b"\"", b",", b":", b"1e400", b"-0", b"\"\\u0000\"", b"null", b"\"front_1\""];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut accepted = 0;
+    for _ in 0..4000 {
+        let base = corpus[(next() % corpus.len() as u64) as usize].as_bytes();
+        let mut doc = base.to_vec();
+        for _ in 0..1 + next() % 3 {
+            let at = (next() % (doc.len() as u64 + 1)) as usize;
+            match next() % 3 {
+                0 if at < doc.len() => doc[at] = b" 0aZ_.,:{}[]\"-"[(next() % 14) as usize],
+                1 => doc.splice(at..at, tokens[(next() % tokens.len() as u64) as usize].iter().copied()).for_each(drop),
+                _ => doc.truncate(at.max(1)),
+            }
+        }
+        let text = String::from_utf8_lossy(&doc);
+        match parse_scenario(&text) {
+            Ok(s) => {
+                accepted += 1;
+                assert_eq!(s.resolved.config_sha256().len(), 64);
+            }
+            Err(e) => assert!(!e.0.is_empty()),
+        }
+    }
+    assert!(accepted > 0);
+}
+
+#[test]
+fn many_unknown_keys_are_all_reported() {
+    let body: Vec<String> = (0..20_000).map(|i| format!(r#""k{i}": {i}"#)).collect();
+    let doc = format!("{{{}}}", body.join(","));
+    let e = errors(&doc);
+    assert_eq!(e.len(), 20_000);
+    assert_eq!(e[0], "k0: unknown key; did you mean \"id\"?");
+    assert_eq!(e[19_999], "k19999: unknown key");
 }
