@@ -108,6 +108,9 @@ struct GenerateArgs {
     /// Write Prometheus metrics to this file at the end.
     #[arg(long)]
     metrics: Option<PathBuf>,
+    /// Continue an interrupted ndjson or csv file (-o FILE) after its last complete record.
+    #[arg(long)]
+    resume: bool,
 }
 
 /// Runs the CLI and returns the exit code.
@@ -207,6 +210,156 @@ fn parse_shard(s: &str) -> Option<(u64, u64)> {
     Some((k.trim().parse().ok()?, n.trim().parse().ok()?))
 }
 
+/// Creates the output file, or for `--resume` (`keep = Some(bytes)`) opens it, cuts it to the
+/// bytes kept and positions at its end.
+fn open_output(path: &Path, keep: Option<u64>) -> io::Result<File> {
+    let Some(keep) = keep else { return File::create(path) };
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    f.set_len(keep)?;
+    io::Seek::seek(&mut f, io::SeekFrom::Start(keep))?;
+    Ok(f)
+}
+
+/// Where `--resume` continues: the bytes of the existing file to keep and the range still to generate.
+struct ResumePoint {
+    keep: u64,
+    range: std::ops::Range<u64>,
+}
+
+/// Complete records at the start of an ndjson or csv byte stream (DOMAIN.md §9): an ndjson record
+/// ends with `\n`; a csv record (the header row included) with CRLF outside quotes (RFC 4180, so
+/// quoted fields may hold CR and LF).
+#[derive(Default)]
+struct RecordScanner {
+    csv: bool,
+    in_quotes: bool,
+    prev_cr: bool,
+    /// Record terminators seen.
+    ends: u64,
+    /// Offset just after the last terminator.
+    last_end: u64,
+    offset: u64,
+}
+
+impl RecordScanner {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.offset += 1;
+            let end = if !self.csv {
+                b == b'\n'
+            } else if self.in_quotes {
+                self.in_quotes = b != b'"';
+                false
+            } else {
+                self.in_quotes = b == b'"';
+                b == b'\n' && self.prev_cr
+            };
+            self.prev_cr = b == b'\r';
+            if end {
+                self.ends += 1;
+                self.last_end = self.offset;
+            }
+        }
+    }
+}
+
+/// Checks the `--resume` options, scans the existing output and returns where to continue.
+fn resume_point(
+    args: &GenerateArgs,
+    cfg: &patientgen::Resolved,
+    seed: u64,
+    range: Option<std::ops::Range<u64>>,
+) -> Result<ResumePoint, i32> {
+    let refuse = |msg: String| {
+        eprintln!("error: --resume: {msg}");
+        Err(EXIT_INPUT)
+    };
+    let path = match args.output.as_deref() {
+        Some(p) if p.as_os_str() != "-" => p,
+        _ => return refuse("needs -o FILE (it continues an existing output file)".into()),
+    };
+    let format = args.format.format();
+    if !matches!(format, Format::Ndjson | Format::Csv) {
+        return refuse(format!(
+            "only ndjson and csv output can be continued, not {} (its framing wraps the records)",
+            format.as_str()
+        ));
+    }
+    if !matches!(args.compress, CompressArg::None) {
+        return refuse("a compressed or encrypted output cannot be continued; resume uncompressed output only".into());
+    }
+    let range = range.unwrap_or(0..cfg.total_patients);
+    if range.start > range.end || range.end > cfg.total_patients {
+        return Ok(ResumePoint { keep: 0, range }); // Job::new reports the invalid range
+    }
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ResumePoint { keep: 0, range }),
+        Err(e) => {
+            eprintln!("error: reading {}: {e}", path.display());
+            return Err(EXIT_IO);
+        }
+    };
+    let mut scan = RecordScanner { csv: format == Format::Csv, ..RecordScanner::default() };
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => scan.feed(block.get(..n).unwrap_or_default()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                eprintln!("error: reading {}: {e}", path.display());
+                return Err(EXIT_IO);
+            }
+        }
+    }
+    // The csv header row is the prefix of a range that starts at 0 (DOMAIN.md §9).
+    let header = u64::from(scan.csv && range.start == 0 && range.end > 0);
+    let done = scan.ends.saturating_sub(header);
+    if done == 0 {
+        return Ok(ResumePoint { keep: 0, range }); // nothing worth keeping: start over
+    }
+    if done > range.end - range.start {
+        return refuse(format!(
+            "{} holds {done} records, more than the {} of this run; is it the output of another run?",
+            path.display(),
+            range.end - range.start
+        ));
+    }
+    // The last complete record must be the one this scenario and seed give at its index.
+    let last = range.start + done - 1;
+    let opts = JobOptions { format, range: Some(last..last + 1), ..JobOptions::default() };
+    let mut expected = Vec::new();
+    let generated = Job::new(cfg, seed, &opts)
+        .and_then(|mut job| loop {
+            if job.next_chunk(&mut expected)?.done {
+                break Ok(());
+            }
+        })
+        .is_ok();
+    let start = scan.last_end.checked_sub(expected.len() as u64);
+    let mut found = vec![0u8; expected.len()];
+    let same = generated
+        && start.is_some_and(|s| {
+            io::Seek::seek(&mut file, io::SeekFrom::Start(s)).is_ok() && file.read_exact(&mut found).is_ok()
+        })
+        && found == expected;
+    if !same {
+        return refuse(format!(
+            "the last complete record of {} (index {last}) is not what this scenario and seed generate; \
+             give the same --config/--preset, --patients and --seed as the interrupted run",
+            path.display()
+        ));
+    }
+    eprintln!(
+        "resuming {} after {done} complete records (index {}), {} bytes kept",
+        path.display(),
+        range.start + done,
+        scan.last_end
+    );
+    Ok(ResumePoint { keep: scan.last_end, range: range.start + done..range.end })
+}
+
 /// The scenario of the `generate` flags with `--patients` and `--seed` applied.
 fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
     let text = match (&args.config, &args.preset) {
@@ -281,6 +434,15 @@ fn generate(args: GenerateArgs) -> i32 {
         (None, None) => None,
     };
     let format = args.format.format();
+    // --resume: keep the existing file up to its last complete record and generate the rest.
+    let (range, keep) = if args.resume {
+        match resume_point(&args, cfg, seed, range) {
+            Ok(p) => (Some(p.range), Some(p.keep)),
+            Err(code) => return code,
+        }
+    } else {
+        (range, None)
+    };
     let opts = JobOptions {
         format,
         chunk_size: args.chunk_size,
@@ -302,7 +464,7 @@ fn generate(args: GenerateArgs) -> i32 {
     let mut out = match args.output.as_deref() {
         None => Output::Stdout(io::stdout()),
         Some(p) if p.as_os_str() == "-" => Output::Stdout(io::stdout()),
-        Some(p) => match File::create(p) {
+        Some(p) => match open_output(p, keep) {
             Ok(f) => Output::File(f, p.to_path_buf()),
             Err(e) => {
                 eprintln!("error: creating {}: {e}", p.display());
@@ -343,7 +505,7 @@ fn generate(args: GenerateArgs) -> i32 {
 
     let mut metrics = Metrics::new();
     let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
-    let mut committed: u64 = 0;
+    let mut committed: u64 = keep.unwrap_or(0);
     let started = Instant::now();
     let code = loop {
         buf.clear();
