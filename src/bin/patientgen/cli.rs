@@ -571,3 +571,35 @@ fn generate(args: GenerateArgs) -> i32 {
     }
     code
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RecordScanner;
+
+    fn scan(csv: bool, bytes: &[u8]) -> (u64, u64) {
+        let mut s = RecordScanner { csv, ..RecordScanner::default() };
+        // Byte by byte and whole: the state carries over block boundaries.
+        for b in bytes {
+            s.feed(std::slice::from_ref(b));
+        }
+        let mut whole = RecordScanner { csv, ..RecordScanner::default() };
+        whole.feed(bytes);
+        assert_eq!((s.ends, s.last_end), (whole.ends, whole.last_end));
+        (s.ends, s.last_end)
+    }
+
+    #[test]
+    fn csv_records_end_at_crlf_outside_quotes() {
+        let text = b"id,name\r\n1,\"a\r\nb\"\r\n2,\"x \"\"q\"\", \r\"\r\n3,\"unfinished\r\n";
+        // header, record 1 (CRLF inside quotes), record 2 (doubled quotes, a lone CR), then a cut record.
+        assert_eq!(scan(true, text), (3, (text.len() - b"3,\"unfinished\r\n".len()) as u64));
+        assert_eq!(scan(true, b"a,b\n1,2\n"), (0, 0), "a bare LF does not end a csv record");
+        assert_eq!(scan(true, b""), (0, 0));
+    }
+
+    #[test]
+    fn ndjson_records_end_at_lf() {
+        assert_eq!(scan(false, b"{\"a\":1}\n{\"a\":2}\n{\"a\""), (2, 16));
+        assert_eq!(scan(false, b"{\"a\":\"x\\ny\"}\n"), (1, 13), "an escaped newline is not a terminator");
+    }
+}
