@@ -205,3 +205,88 @@ fn shards_and_chunk_sizes_concatenate_byte_identically() {
     assert!(!tail.starts_with(b"id,"));
     assert!(run(cfg, 4, JobOptions { range: Some(0..0), ..csv_opts() }).is_empty());
 }
+
+mod allocations {
+    //! The per-record path of every writer of this issue allocates nothing (DESIGN.md §5).
+
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    use super::example;
+    use patientgen::format::csv::{CsvTable, CsvWriter};
+    use patientgen::format::fhir::FhirWriter;
+    use patientgen::format::xml::XmlWriter;
+    use patientgen::format::{RecordWriter, RunMeta};
+    use patientgen::Resolved;
+
+    struct Counting;
+
+    thread_local! {
+        static ON: Cell<bool> = const { Cell::new(false) };
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn note() {
+        if ON.try_with(Cell::get).unwrap_or(false) {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+        }
+    }
+
+    // SAFETY: forwards every call unchanged to the system allocator; only counts.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            note();
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            note();
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            note();
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+
+    #[test]
+    fn writers_allocate_nothing_per_record() {
+        let mut cfg = Resolved::default_scenario();
+        cfg.fronts[0].name = "Front \"A\", <Nord> & Ø".into();
+        let meta = RunMeta::new(&cfg, 5);
+        let mut writers: Vec<Box<dyn RecordWriter>> = vec![
+            Box::new(CsvWriter::new(CsvTable::Patients, &cfg)),
+            Box::new(CsvWriter::new(CsvTable::Events, &cfg)),
+            Box::new(XmlWriter::new(&cfg, &meta)),
+            Box::new(FhirWriter::new(&meta)),
+        ];
+        let mut rec = example::example_record();
+        rec.demographics.family_name = "O'Brien, \"Jr.\"";
+        let mut out = Vec::with_capacity(1 << 24);
+        for w in &mut writers {
+            w.record(&rec, &mut out);
+        }
+        out.clear();
+        ON.with(|o| o.set(true));
+        for i in 0..200 {
+            rec.id = i;
+            for w in &mut writers {
+                w.record(&rec, &mut out);
+            }
+        }
+        ON.with(|o| o.set(false));
+        assert!(out.len() > 200 * 1000);
+        assert_eq!(COUNT.with(Cell::get), 0, "allocations on the per-record path");
+        // The counter does see allocations on this thread.
+        ON.with(|o| o.set(true));
+        let v: Vec<u8> = Vec::with_capacity(std::hint::black_box(64));
+        ON.with(|o| o.set(false));
+        drop(v);
+        assert_eq!(COUNT.with(Cell::get), 1);
+    }
+}
