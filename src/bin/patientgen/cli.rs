@@ -8,6 +8,9 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use patientgen::{config, shard_range, Compression, Format, Job, JobOptions, Metrics, Scenario};
 
+#[path = "bench.rs"]
+mod bench;
+
 /// Exit code for invalid input.
 const EXIT_INPUT: i32 = 1;
 /// Exit code for I/O errors.
@@ -31,6 +34,8 @@ enum Command {
     },
     /// List the shipped presets.
     Presets,
+    /// Print the scaling table (native and wasm in Node): time, patients/s, MB/s, chunks, peak memory.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -129,6 +134,7 @@ pub fn main() -> i32 {
         Command::Generate(args) => generate(args),
         Command::Validate { file } => validate(&file),
         Command::Presets => presets(),
+        Command::Bench(args) => bench::run(args),
     }
 }
 
