@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Fetches one dataset from the edge worker as N shards in parallel (`?shard=K/N`) and writes their
+// concatenation: the same bytes as one `GET /generate` with the same parameters (DOMAIN.md §1, §9).
+//
+//   node edge/fanout.mjs --url http://127.0.0.1:8787 --shards 4 --patients 200000 --seed 42 -o out.ndjson
+//
+// Options: --url U (default http://127.0.0.1:8787), --shards N (default 4), --patients N, --seed S,
+// --preset ID, --format F, --compress none|gzip, --chunk-size N, --config FILE (a JSON scenario,
+// sent with POST), -o FILE (required). Without --seed the script draws one, so every shard shares it.
+// With --compress gzip each shard is a gzip member: the file is a valid multi-member gzip stream
+// whose decompressed bytes equal the single request's; zip cannot be split into shards.
+import { createWriteStream } from "node:fs";
+import { readFile, rm, open } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+
+const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip] [--chunk-size N] [--config FILE] -o FILE";
+
+function parseArgs(argv) {
+  const known = ["url", "shards", "patients", "seed", "preset", "format", "compress", "chunk-size", "config", "o"];
+  const flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a === "-o" ? "o" : a.startsWith("--") ? a.slice(2) : undefined;
+    if (!name || !known.includes(name) || i + 1 >= argv.length) throw new Error(`unexpected argument '${a}'\n${USAGE}`);
+    flags[name] = argv[++i];
+  }
+  if (!flags.o) throw new Error(`-o FILE is required\n${USAGE}`);
+  if (flags.compress === "zip") throw new Error("--compress zip cannot be sharded (one zip covers a whole run)");
+  return flags;
+}
+
+/** The shard requests' common parameters; draws a seed when none is given. */
+function baseQuery(flags) {
+  const q = new URLSearchParams();
+  for (const [flag, param] of [["preset", "preset"], ["patients", "patients"], ["format", "format"], ["compress", "compress"], ["chunk-size", "chunk_size"]]) {
+    if (flags[flag] !== undefined) q.set(param, flags[flag]);
+  }
+  q.set("seed", flags.seed ?? randomBytes(8).readBigUInt64BE().toString());
+  return q;
+}
+
+/**
+ * Fetches `shards` shards in parallel and writes them, in order, to `out`. Each shard streams into
+ * a part file beside `out` while it downloads; the parts are then appended in index order.
+ * Returns the response headers' seed, patient count and the file's byte length.
+ */
+export async function fanout({ url = "http://127.0.0.1:8787", shards = 4, query, body, out }) {
+  if (!Number.isInteger(shards) || shards < 1) throw new Error(`--shards must be an integer ≥ 1, got ${shards}`);
+  const parts = Array.from({ length: shards }, (_, k) => `${out}.part${k}`);
+  const fetchShard = async (k) => {
+    const q = new URLSearchParams(query);
+    q.set("shard", `${k}/${shards}`);
+    const init = body === undefined ? {} : { method: "POST", body, headers: { "Content-Type": "application/json" } };
+    const res = await fetch(`${url.replace(/\/+$/, "")}/generate?${q}`, init);
+    if (!res.ok) throw new Error(`shard ${k}/${shards}: HTTP ${res.status} ${await res.text()}`);
+    await pipeline(Readable.fromWeb(res.body), createWriteStream(parts[k]));
+    return { seed: res.headers.get("X-Patientgen-Seed"), range: res.headers.get("X-Patientgen-Range") };
+  };
+  try {
+    const heads = await Promise.all(parts.map((_, k) => fetchShard(k)));
+    // The shards must tile [0, N) of one dataset: same seed, contiguous ranges.
+    let next = 0;
+    let total;
+    for (const [k, h] of heads.entries()) {
+      const m = /^(\d+)\.\.(\d+)\/(\d+)$/.exec(h.range ?? "");
+      if (!m || Number(m[1]) !== next || (total !== undefined && Number(m[3]) !== total) || h.seed !== heads[0].seed) {
+        throw new Error(`shard ${k}/${shards} does not continue the previous ones (range ${h.range}, seed ${h.seed})`);
+      }
+      next = Number(m[2]);
+      total = Number(m[3]);
+    }
+    if (next !== total) throw new Error(`the shards end at ${next}, not at ${total}`);
+    const file = createWriteStream(out);
+    let bytes = 0;
+    for (const part of parts) {
+      const handle = await open(part);
+      for await (const chunk of handle.createReadStream()) {
+        bytes += chunk.length;
+        if (!file.write(chunk)) await new Promise((resolve) => file.once("drain", resolve));
+      }
+    }
+    await new Promise((resolve, reject) => file.end((e) => (e ? reject(e) : resolve())));
+    return { seed: heads[0].seed, patients: total, bytes };
+  } finally {
+    await Promise.all(parts.map((p) => rm(p, { force: true })));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    const flags = parseArgs(process.argv.slice(2));
+    const body = flags.config ? await readFile(flags.config, "utf8") : undefined;
+    const r = await fanout({ url: flags.url, shards: Number(flags.shards ?? 4), query: baseQuery(flags), body, out: flags.o });
+    console.error(`${flags.o}: ${r.patients} patients, seed ${r.seed}, ${r.bytes} bytes from ${flags.shards ?? 4} shards`);
+  } catch (e) {
+    console.error(`fanout: ${e.message}`);
+    process.exit(1);
+  }
+}

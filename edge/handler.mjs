@@ -1,0 +1,365 @@
+// The edge worker's request handler (DESIGN.md §3.3), independent of the runtime: `makeHandler(pg)`
+// takes an initialised patientgen package entry (workerd, Deno, Node) and returns a module worker
+// `{ fetch(request, env, ctx) }`. The metrics accumulator lives in the handler, so one handler made
+// at module scope counts every request of its isolate.
+
+const FORMATS = ["ndjson", "json", "json-wrapped", "csv", "xml", "fhir-r4"];
+const COMPRESSIONS = ["none", "gzip", "zip"];
+const QUERY_PARAMETERS = ["preset", "patients", "seed", "format", "compress", "chunk_size", "shard", "range"];
+const MAX_TOTAL_PATIENTS = 2n ** 40n;
+const MAX_SEED = 2n ** 64n - 1n;
+const MAX_CHUNK_SIZE = 2n ** 32n - 1n;
+/** Patients one request may produce when the `MAX_PATIENTS` binding is absent. */
+export const DEFAULT_MAX_PATIENTS = 1_000_000;
+/** Largest accepted POST body (a scenario is a few kilobytes). */
+export const MAX_BODY_BYTES = 1 << 20;
+
+// DOMAIN.md §11: the histogram buckets and error classes, as in src/metrics.rs.
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30];
+const ERROR_TYPES = ["config_invalid", "output", "encryption", "cancelled", "internal"];
+
+/** Metrics accumulated over every run of one isolate, rendered as src/metrics.rs renders them. */
+export class EdgeMetrics {
+  #formats = new Map();
+  #errors = new Map(ERROR_TYPES.map((e) => [e, 0]));
+
+  /** Records one emitted chunk: its patients, bytes per stage and wall time in seconds. */
+  observeChunk(format, patients, serialized, output, seconds) {
+    let f = this.#formats.get(format);
+    if (!f) {
+      f = { patients: 0, chunks: 0, serialized: 0, output: 0, buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.#formats.set(format, f);
+    }
+    f.patients += patients;
+    f.chunks += 1;
+    f.serialized += serialized;
+    f.output += output;
+    DURATION_BUCKETS.forEach((bound, i) => {
+      if (seconds <= bound) f.buckets[i] += 1;
+    });
+    f.sum += seconds;
+    f.count += 1;
+  }
+
+  /** Counts a failed run; unknown error types count as `internal`. */
+  observeError(errorType) {
+    const e = this.#errors.has(errorType) ? errorType : "internal";
+    this.#errors.set(e, this.#errors.get(e) + 1);
+  }
+
+  /** The Prometheus text exposition (format 0.0.4). */
+  render() {
+    const formats = [...this.#formats.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const out = [];
+    out.push("# HELP patients_generated_total Patients actually produced.");
+    out.push("# TYPE patients_generated_total counter");
+    for (const [name, f] of formats) out.push(`patients_generated_total{format="${name}"} ${f.patients}`);
+    out.push("# HELP patient_generation_duration_seconds Wall time per chunk.");
+    out.push("# TYPE patient_generation_duration_seconds histogram");
+    for (const [name, f] of formats) {
+      DURATION_BUCKETS.forEach((bound, i) => {
+        out.push(`patient_generation_duration_seconds_bucket{format="${name}",le="${bound}"} ${f.buckets[i]}`);
+      });
+      out.push(`patient_generation_duration_seconds_bucket{format="${name}",le="+Inf"} ${f.count}`);
+      out.push(`patient_generation_duration_seconds_sum{format="${name}"} ${decimal(f.sum)}`);
+      out.push(`patient_generation_duration_seconds_count{format="${name}"} ${f.count}`);
+    }
+    out.push("# HELP patient_generation_errors_total Failed runs.");
+    out.push("# TYPE patient_generation_errors_total counter");
+    for (const [e, n] of this.#errors) out.push(`patient_generation_errors_total{error_type="${e}"} ${n}`);
+    out.push("# HELP patientgen_bytes_written_total Bytes per stage.");
+    out.push("# TYPE patientgen_bytes_written_total counter");
+    for (const [name, f] of formats) {
+      out.push(`patientgen_bytes_written_total{format="${name}",stage="serialized"} ${f.serialized}`);
+      out.push(`patientgen_bytes_written_total{format="${name}",stage="output"} ${f.output}`);
+    }
+    out.push("# HELP patientgen_chunks_total Chunks emitted.");
+    out.push("# TYPE patientgen_chunks_total counter");
+    for (const [name, f] of formats) out.push(`patientgen_chunks_total{format="${name}"} ${f.chunks}`);
+    return out.join("\n") + "\n";
+  }
+}
+
+/** A number in plain decimal notation (no exponent), as Rust's `Display` for f64 writes it. */
+function decimal(x) {
+  const s = String(x);
+  if (!/e/i.test(s)) return s;
+  return x.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/** A 400 problem: the response body is `{errors: [{path, message}]}`. */
+class RequestError extends Error {
+  constructor(status, errors) {
+    super(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; "));
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+const problem = (path, message) => new RequestError(400, [{ path, message }]);
+
+function json(status, value, headers = {}) {
+  return new Response(JSON.stringify(value) + "\n", {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+/** Run options and the preset from the query string; every problem is reported under its parameter name. */
+function parseQuery(url) {
+  const params = url.searchParams;
+  const errors = [];
+  const fail = (path, message) => {
+    errors.push({ path, message });
+    return undefined;
+  };
+  const seen = new Set();
+  for (const name of params.keys()) {
+    if (!QUERY_PARAMETERS.includes(name)) fail(name, `unknown parameter; accepted: ${QUERY_PARAMETERS.join(", ")}`);
+    else if (seen.has(name)) fail(name, "given more than once");
+    seen.add(name);
+  }
+  const unsigned = (name, { min = 0n, max }) => {
+    const v = params.get(name);
+    if (v === null) return undefined;
+    if (!/^\d{1,20}$/.test(v)) return fail(name, `must be a non-negative integer, got "${v}"`);
+    const n = BigInt(v);
+    if (n < min || n > max) return fail(name, `must be between ${min} and ${max}, got ${v}`);
+    return n;
+  };
+  const options = { format: "ndjson", compression: "none" };
+  const format = params.get("format");
+  if (format !== null) {
+    if (FORMATS.includes(format)) options.format = format;
+    else fail("format", `unknown format "${format}"; use ${FORMATS.join(", ")}`);
+  }
+  const compress = params.get("compress");
+  if (compress !== null) {
+    if (COMPRESSIONS.includes(compress)) options.compression = compress;
+    else fail("compress", `unknown compression "${compress}"; use ${COMPRESSIONS.join(", ")}`);
+  }
+  const patients = unsigned("patients", { min: 1n, max: MAX_TOTAL_PATIENTS });
+  if (patients !== undefined) options.patients = Number(patients);
+  const seed = unsigned("seed", { max: MAX_SEED });
+  if (seed !== undefined) options.seed = seed.toString();
+  const chunkSize = unsigned("chunk_size", { min: 1n, max: MAX_CHUNK_SIZE });
+  if (chunkSize !== undefined) options.chunkSize = Number(chunkSize);
+  const shard = params.get("shard");
+  const range = params.get("range");
+  if (shard !== null && range !== null) fail("range", "cannot be used together with shard");
+  else if (shard !== null) {
+    const m = /^(\d{1,15})\/(\d{1,15})$/.exec(shard);
+    const [k, n] = m ? [Number(m[1]), Number(m[2])] : [];
+    if (m && n >= 1 && k < n) options.shard = { index: k, count: n };
+    else fail("shard", `expected K/N with integers, 0 ≤ K < N, got "${shard}"`);
+  } else if (range !== null) {
+    const m = /^(\d{1,15})\.\.(\d{1,15})$/.exec(range);
+    const [a, b] = m ? [Number(m[1]), Number(m[2])] : [];
+    if (m && a <= b) options.range = [a, b];
+    else fail("range", `expected A..B with integers, A ≤ B, got "${range}"`);
+  }
+  if (errors.length) throw new RequestError(400, errors);
+  const preset = params.get("preset");
+  return { options, preset: preset === null ? undefined : preset };
+}
+
+/** The scenario of a POST: a JSON object, at most MAX_BODY_BYTES. */
+async function readScenario(request) {
+  const declared = Number(request.headers.get("Content-Length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new RequestError(413, [{ path: "", message: `request body over ${MAX_BODY_BYTES} bytes` }]);
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new RequestError(413, [{ path: "", message: `request body over ${MAX_BODY_BYTES} bytes` }]);
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw problem("", `invalid JSON: ${e.message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw problem("", "the scenario must be a JSON object");
+  }
+  return value;
+}
+
+/** First index of shard k of n over N patients: ⌊(2kN + n) / (2n)⌋ (DOMAIN.md §9). */
+function shardStart(k, n, total) {
+  return Number((2n * BigInt(k) * BigInt(total) + BigInt(n)) / (2n * BigInt(n)));
+}
+
+/** The option name the engine reports, as the query parameter it came from. */
+function queryPath(path, message, options) {
+  const names = { compression: "compress", chunkSize: "chunk_size", "shard.index": "shard", "shard.count": "shard" };
+  if (names[path]) return names[path];
+  if (path === "" && options.range && /^range /.test(message)) return "range";
+  if (path.startsWith("range[")) return "range";
+  return path;
+}
+
+const safeName = (s) => String(s).replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 64);
+
+/** Makes the worker over an initialised package entry (`{Generator, ConfigError, validateConfig, presets}`). */
+export function makeHandler(pg, { now = () => (globalThis.performance ? performance.now() : Date.now()) } = {}) {
+  const { Generator, ConfigError, validateConfig, presets } = pg;
+  const metrics = new EdgeMetrics();
+  const presetList = JSON.stringify(presets()) + "\n";
+
+  function cap(env) {
+    const raw = env?.MAX_PATIENTS;
+    if (raw === undefined || raw === null || raw === "") return DEFAULT_MAX_PATIENTS;
+    const n = Number(raw);
+    return Number.isSafeInteger(n) && n >= 0 ? n : DEFAULT_MAX_PATIENTS;
+  }
+
+  /** Builds the run; throws RequestError for anything the client got wrong. */
+  function prepare(scenario, query, env) {
+    const { options } = query;
+    let resolved;
+    let gen;
+    try {
+      resolved = validateConfig(scenario);
+      gen = new Generator(scenario, options);
+    } catch (e) {
+      if (e instanceof ConfigError || e?.name === "ConfigError") {
+        const errors = e.errors.map(({ path, message }) => ({
+          path: resolved ? queryPath(path, message, options) : path,
+          message,
+        }));
+        throw new RequestError(400, errors);
+      }
+      throw e;
+    }
+    const total = options.patients ?? resolved.total_patients;
+    const count = gen.counters.totalPatients;
+    const limit = cap(env);
+    if (count > limit) {
+      throw new RequestError(413, [
+        { path: "patients", message: `${count} patients requested; this worker serves at most ${limit} per request (use shard=K/N or range=A..B)` },
+      ]);
+    }
+    let start = 0;
+    let part = "";
+    if (options.shard) {
+      start = shardStart(options.shard.index, options.shard.count, total);
+      part = `-shard${options.shard.index}of${options.shard.count}`;
+    } else if (options.range) {
+      start = options.range[0];
+      part = `-range${options.range[0]}-${options.range[1]}`;
+    }
+    const preset = safeName(scenario.preset ?? (query.post ? "custom" : "default"));
+    const ext = gen.fileName.slice(gen.fileName.indexOf("."));
+    const fileName = `patientgen-${preset}-${total}-seed${gen.seed}${part}${ext}`;
+    return { gen, total, count, start, fileName };
+  }
+
+  /** The response body: pulls one chunk from the generator per read, counting it in the metrics. */
+  function body(gen, format) {
+    const reader = gen.readable().getReader();
+    let last = { patients: 0, serialized: 0, output: 0 };
+    let finished = false;
+    return new ReadableStream(
+      {
+        async pull(controller) {
+          const t0 = now();
+          let r;
+          try {
+            r = await reader.read();
+          } catch (e) {
+            finished = true;
+            metrics.observeError("internal");
+            controller.error(e);
+            return;
+          }
+          if (r.done) {
+            finished = true;
+            controller.close();
+            return;
+          }
+          const seconds = Math.max(0, now() - t0) / 1000;
+          const c = gen.counters;
+          const next = { patients: c.patientsGenerated, serialized: c.bytesSerialized, output: c.bytesOut };
+          metrics.observeChunk(format, next.patients - last.patients, next.serialized - last.serialized, next.output - last.output, seconds);
+          last = next;
+          controller.enqueue(r.value);
+        },
+        cancel(reason) {
+          if (!finished) metrics.observeError("cancelled");
+          finished = true;
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  async function generate(request, url, env) {
+    const query = parseQuery(url);
+    let scenario = {};
+    if (request.method === "POST") {
+      scenario = await readScenario(request);
+      query.post = true;
+      if (query.preset !== undefined) {
+        if (scenario.preset !== undefined && scenario.preset !== query.preset) {
+          throw problem("preset", "given both in the query and in the body, with different values");
+        }
+        scenario = { ...scenario, preset: query.preset };
+      }
+    } else if (query.preset !== undefined) {
+      scenario = { preset: query.preset };
+    }
+    const run = prepare(scenario, query, env);
+    return new Response(body(run.gen, query.options.format), {
+      status: 200,
+      headers: {
+        "Content-Type": run.gen.contentType,
+        "Content-Disposition": `attachment; filename="${run.fileName}"`,
+        "X-Patientgen-Seed": run.gen.seed,
+        "X-Patientgen-Patients": String(run.count),
+        "X-Patientgen-Range": `${run.start}..${run.start + run.count}/${run.total}`,
+        "Cache-Control": "no-store",
+      },
+    });
+  }
+
+  function routeFor(request, url, env) {
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    const only = (methods, handle) => {
+      if (methods.includes(request.method)) return handle();
+      return json(405, { errors: [{ path: "", message: `method ${request.method} not allowed on ${path}` }] }, { Allow: methods.join(", ") });
+    };
+    switch (path) {
+      case "/generate":
+        return only(["GET", "POST"], () => generate(request, url, env));
+      case "/metrics":
+        return only(["GET"], () =>
+          new Response(metrics.render(), {
+            headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" },
+          }),
+        );
+      case "/presets":
+        return only(["GET"], () => new Response(presetList, { headers: { "Content-Type": "application/json; charset=utf-8" } }));
+      case "/health":
+        return only(["GET"], () => json(200, { status: "ok" }));
+      default:
+        return json(404, { errors: [{ path: "", message: `no route ${path}; try /generate, /presets, /metrics or /health` }] });
+    }
+  }
+
+  return {
+    /** The module worker's fetch handler. */
+    async fetch(request, env = {}, _ctx) {
+      const url = new URL(request.url);
+      try {
+        return await routeFor(request, url, env);
+      } catch (e) {
+        if (e instanceof RequestError) {
+          metrics.observeError("config_invalid");
+          return json(e.status, { errors: e.errors });
+        }
+        metrics.observeError("internal");
+        return json(500, { errors: [{ path: "", message: String(e?.message ?? e) }] });
+      }
+    },
+    /** The isolate's accumulated metrics (for tests and embedding). */
+    metrics,
+  };
+}
