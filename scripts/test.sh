@@ -35,6 +35,7 @@ cargo test --locked --doc
 step "build: native release CLI and the npm package's wasm"
 cargo build --release --locked --bin patientgen
 bash scripts/build-wasm.sh
+bash scripts/test-wasm.sh
 
 step "node --test: the npm package, the page and the edge worker"
 node --test --test-concurrency=1 tests/js/
