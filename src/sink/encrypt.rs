@@ -28,6 +28,8 @@ pub const TAG_LEN: usize = 16;
 pub const DEFAULT_ITERATIONS: u32 = 600_000;
 /// Smallest accepted PBKDF2 iteration count.
 pub const MIN_ITERATIONS: u32 = 100_000;
+/// Largest accepted PBKDF2 iteration count: a hostile header cannot make derivation run for hours.
+pub const MAX_ITERATIONS: u32 = 10_000_000;
 /// Default plaintext bytes per segment.
 pub const DEFAULT_SEGMENT_SIZE: u32 = 65_536;
 /// Largest segment size (2^24).
@@ -45,6 +47,9 @@ pub enum CryptoError {
     /// The iteration count is below [`MIN_ITERATIONS`].
     #[error("PBKDF2 iterations must be at least {MIN_ITERATIONS}, got {0}")]
     TooFewIterations(u32),
+    /// The iteration count is above [`MAX_ITERATIONS`].
+    #[error("PBKDF2 iterations must be at most {MAX_ITERATIONS}, got {0}")]
+    TooManyIterations(u32),
     /// The segment size is outside 1…2^24.
     #[error("segment size must be between 1 and {MAX_SEGMENT_SIZE}, got {0}")]
     SegmentSize(u32),
@@ -148,6 +153,9 @@ impl EncryptionParams {
         if self.iterations < MIN_ITERATIONS {
             return Err(CryptoError::TooFewIterations(self.iterations));
         }
+        if self.iterations > MAX_ITERATIONS {
+            return Err(CryptoError::TooManyIterations(self.iterations));
+        }
         if self.segment_size == 0 || self.segment_size > MAX_SEGMENT_SIZE {
             return Err(CryptoError::SegmentSize(self.segment_size));
         }
@@ -210,6 +218,9 @@ impl Header {
         let segment_size = be(35..39);
         if iterations < MIN_ITERATIONS {
             return Err(CryptoError::TooFewIterations(iterations));
+        }
+        if iterations > MAX_ITERATIONS {
+            return Err(CryptoError::TooManyIterations(iterations));
         }
         if segment_size == 0 || segment_size > MAX_SEGMENT_SIZE {
             return Err(CryptoError::SegmentSize(segment_size));
@@ -501,6 +512,16 @@ pub fn decrypt_stream<R: Read, W: Write>(mut reader: R, mut writer: W, password:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_iteration_counts_are_refused() {
+        let mut h = params(64).header();
+        h[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(Header::parse(&h), Err(CryptoError::TooManyIterations(u32::MAX))));
+        let mut p = params(64);
+        p.iterations = MAX_ITERATIONS + 1;
+        assert!(matches!(p.validate(), Err(CryptoError::TooManyIterations(_))));
+    }
 
     fn params(segment_size: u32) -> EncryptionParams {
         EncryptionParams {
