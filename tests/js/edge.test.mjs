@@ -350,3 +350,22 @@ test("/presets, /health, 404 and 405", async () => {
   await post.body?.cancel();
   assert.equal((await fetch(`${edge.base}/presets`, { method: "DELETE" })).status, 405);
 });
+
+test("the handler's metrics render as the engine's (src/metrics.rs), apart from wall times", async () => {
+  const pg = await import(join(root, "js/node.js"));
+  const { makeHandler } = await import(join(root, "edge/handler.mjs"));
+  const noDurations = (t) => t.split("\n").filter((l) => !l.startsWith("patient_generation_duration_seconds_")).join("\n");
+  for (const [query, options] of [
+    ["patients=2500&seed=3&chunk_size=500", { patients: 2500, seed: 3, chunkSize: 500 }],
+    ["patients=3000&seed=4&format=xml&compress=gzip", { patients: 3000, seed: 4, format: "xml", compression: "gzip" }],
+  ]) {
+    const h = makeHandler(pg);
+    const res = await h.fetch(new Request(`http://edge.test/generate?${query}`), {});
+    assert.equal(res.status, 200);
+    await readAll(res);
+    const gen = new pg.Generator({}, options);
+    for await (const _ of gen.readable());
+    assert.equal(noDurations(h.metrics.render()), noDurations(gen.metrics()), query);
+    assert.match(h.metrics.render(), /^patient_generation_duration_seconds_count\{format="(ndjson|xml)"\} [1-9]\d*$/m);
+  }
+});
