@@ -165,10 +165,36 @@ function parseQuery(url) {
 
 /** The scenario of a POST: a JSON object, at most MAX_BODY_BYTES. */
 async function readScenario(request) {
-  const declared = Number(request.headers.get("Content-Length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new RequestError(413, [{ path: "", message: `request body over ${MAX_BODY_BYTES} bytes` }]);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new RequestError(413, [{ path: "", message: `request body over ${MAX_BODY_BYTES} bytes` }]);
+  const tooLarge = () => new RequestError(413, [{ path: "", message: `request body over ${MAX_BODY_BYTES} bytes` }]);
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  // Read at most MAX_BODY_BYTES, whatever the headers say.
+  const parts = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.byteLength;
+  }
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw problem("", "the body is not UTF-8");
+  }
   let value;
   try {
     value = JSON.parse(text);

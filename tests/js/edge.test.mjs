@@ -254,6 +254,24 @@ test("invalid input: 400 with {errors: [{path, message}]}", async () => {
   assert.equal(bad[0].path, "");
   assert.match(bad[0].message, /invalid JSON/);
   assert.equal((await get("/generate", { method: "POST", body: "[1, 2]" }))[0].path, "");
+  const huge = await fetch(`${edge.base}/generate`, { method: "POST", body: `{"name": "${"x".repeat(1 << 20)}"}` });
+  assert.equal(huge.status, 413);
+  assert.deepEqual(await huge.json(), { errors: [{ path: "", message: "request body over 1048576 bytes" }] });
+  // Without a Content-Length (chunked upload), the bound holds while reading.
+  const piece = new TextEncoder().encode(" ".repeat(64 * 1024));
+  let sent = 0;
+  const chunked = await fetch(`${edge.base}/generate`, {
+    method: "POST",
+    duplex: "half",
+    body: new ReadableStream({
+      pull(c) {
+        if (sent++ < 40) c.enqueue(piece);
+        else c.close();
+      },
+    }),
+  });
+  assert.equal(chunked.status, 413);
+  await chunked.body?.cancel();
 });
 
 test("past MAX_PATIENTS: 413 (default cap 1,000,000)", async () => {
