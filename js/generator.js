@@ -95,7 +95,12 @@ export function makeApi(wasm) {
       this.#options = options;
       const { encryption, ...rest } = options;
       try {
-        if (encryption && !encryption.key && encryption.password !== undefined && options.deriveKey !== "core") {
+        if (encryption && !encryption.key && encryption.password !== undefined && encryption.deriveKey !== "core") {
+          if (String(encryption.password).length < 8) {
+            throw new ConfigError("encryption.password: must have at least 8 characters", [
+              { path: "encryption.password", message: "must have at least 8 characters" },
+            ]);
+          }
           // Derive with WebCrypto before the first chunk (async); the core gets the key.
           this.#pending = encryption;
           this.#engine = new Engine(config, { ...rest, encryption: { deferred: true } });
@@ -148,7 +153,11 @@ export function makeApi(wasm) {
       const iterations = p.iterations ?? 600000;
       const salt = p.salt ?? crypto.getRandomValues(new Uint8Array(16));
       const key = await deriveKey(p.password, salt, iterations);
-      this.#engine.setKey(key, salt, iterations);
+      try {
+        this.#engine.setKey(key, salt, iterations, p.segmentSize ?? 65536);
+      } catch (e) {
+        throw translate(e);
+      }
     }
 
     /** The next chunk (Uint8Array), or undefined at the end. Synchronous. */

@@ -10,7 +10,8 @@ use std::cell::RefCell;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::config::{self, ConfigErrors};
+use crate::config::{self, ConfigErrors, Resolved};
+use crate::sink::EncryptionParams;
 use crate::{shard_range, Compression, Format, Job, JobOptions, Metrics};
 
 thread_local! {
@@ -110,10 +111,70 @@ fn u64_of(v: &JsValue) -> Option<u64> {
     u64::try_from(v.clone()).ok()
 }
 
+fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| JsValue::from_str(&format!("cannot draw random bytes: {e}")))?;
+    Ok(b)
+}
+
+fn bytes_of<const N: usize>(v: &JsValue, path: &str) -> Result<[u8; N], JsValue> {
+    let arr = v
+        .dyn_ref::<Uint8Array>()
+        .filter(|a| a.length() as usize == N)
+        .ok_or_else(|| option_error(path, &format!("must be a Uint8Array of {N} bytes")))?;
+    let mut b = [0u8; N];
+    arr.copy_to(&mut b);
+    Ok(b)
+}
+
+/// Encryption parameters of `options.encryption` (`{password}` derived in the core, or `{key,
+/// salt, iterations}` pre-derived with WebCrypto), with a fresh nonce prefix (and salt).
+fn encryption_of(enc: &JsValue) -> Result<Option<EncryptionParams>, JsValue> {
+    if enc.is_undefined() || enc.is_null() || get(enc, "deferred").is_truthy() {
+        return Ok(None);
+    }
+    let prefix = random_bytes::<7>()?;
+    let key = get(enc, "key");
+    let mut params = if !key.is_undefined() {
+        let key = bytes_of::<32>(&key, "encryption.key")?;
+        let salt = bytes_of::<16>(&get(enc, "salt"), "encryption.salt")?;
+        let it = u64_of(&get(enc, "iterations"))
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| option_error("encryption.iterations", "must be given with a pre-derived key"))?;
+        EncryptionParams::with_key(key, salt, it, prefix)
+    } else {
+        let pw = get(enc, "password")
+            .as_string()
+            .ok_or_else(|| option_error("encryption.password", "must be a string (or give a key)"))?;
+        let salt = match get(enc, "salt") {
+            s if s.is_undefined() => random_bytes::<16>()?,
+            s => bytes_of::<16>(&s, "encryption.salt")?,
+        };
+        let mut p = EncryptionParams::with_password(&pw, salt, prefix);
+        let it = get(enc, "iterations");
+        if !it.is_undefined() {
+            p.iterations = u64_of(&it)
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| option_error("encryption.iterations", "must be an integer"))?;
+        }
+        p
+    };
+    let seg = get(enc, "segmentSize");
+    if !seg.is_undefined() {
+        params.segment_size = u64_of(&seg)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| option_error("encryption.segmentSize", "must be an integer"))?;
+    }
+    params.validate().map_err(|e| option_error("encryption", &e.to_string()))?;
+    Ok(Some(params))
+}
+
 /// The synchronous generation engine (one job).
 #[wasm_bindgen]
 pub struct Engine {
     job: Job,
+    /// What the job was built from, kept until the first chunk so `setKey` can rebuild it.
+    setup: Option<(Resolved, u64, JobOptions)>,
     buf: Vec<u8>,
     metrics: Metrics,
     format: Format,
@@ -135,7 +196,8 @@ impl Engine {
             opts.format = Format::parse(&f).ok_or_else(|| option_error("format", "unknown format"))?;
         }
         if let Some(c) = get(&options, "compression").as_string() {
-            opts.compression = Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
+            opts.compression =
+                Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
         }
         let cs = get(&options, "chunkSize");
         if !cs.is_undefined() {
@@ -187,10 +249,14 @@ impl Engine {
             let end = opts.range.as_ref().map_or(total, |r| r.end);
             opts.range = Some(s..end);
         }
+        let enc = get(&options, "encryption");
+        let encrypted = !enc.is_undefined() && !enc.is_null();
+        opts.encryption = encryption_of(&enc)?;
         let job = Job::new(&scenario.resolved, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
-        let file_name = crate::file_name(opts.format, opts.compression, false);
+        let file_name = crate::file_name(opts.format, opts.compression, encrypted);
         Ok(Engine {
             job,
+            setup: Some((scenario.resolved, seed, opts.clone())),
             buf: Vec::new(),
             metrics: Metrics::new(),
             format: opts.format,
@@ -200,6 +266,24 @@ impl Engine {
         })
     }
 
+    /// Sets a key derived (e.g. with WebCrypto PBKDF2) from `salt` with `iterations`, before the
+    /// first chunk; the job is rebuilt with encryption.
+    #[wasm_bindgen(js_name = setKey)]
+    pub fn set_key(&mut self, key: &[u8], salt: &[u8], iterations: u32, segment_size: u32) -> Result<(), JsValue> {
+        let (cfg, seed, mut opts) = self
+            .setup
+            .take()
+            .ok_or_else(|| option_error("encryption", "the key must be set before the first chunk"))?;
+        let key: [u8; 32] = key.try_into().map_err(|_| option_error("encryption.key", "must be 32 bytes"))?;
+        let salt: [u8; 16] = salt.try_into().map_err(|_| option_error("encryption.salt", "must be 16 bytes"))?;
+        let mut params = EncryptionParams::with_key(key, salt, iterations, random_bytes::<7>()?);
+        params.segment_size = segment_size;
+        params.validate().map_err(|e| option_error("encryption", &e.to_string()))?;
+        opts.encryption = Some(params);
+        self.job = Job::new(&cfg, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
+        Ok(())
+    }
+
     /// The next chunk's bytes, or `undefined` when the job is finished. `seconds` is the host's
     /// measurement of the previous chunk's wall time, recorded in the metrics.
     #[wasm_bindgen(js_name = nextChunk)]
@@ -207,6 +291,7 @@ impl Engine {
         if self.job.is_done() {
             return Ok(None);
         }
+        self.setup = None;
         self.buf.clear();
         let serialized_before = self.job.counters().bytes_serialized;
         let t0 = js_sys::Date::now();

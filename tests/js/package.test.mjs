@@ -183,3 +183,36 @@ print(json.dumps(out))
   assert.equal(c.patientsGenerated, 2500);
   assert.equal(c.outcomes.KIA + c.outcomes.DOW + c.outcomes.RTD + c.outcomes.Remains_Role4, 2500);
 });
+
+test("encryption round trips: JS encrypt → native decrypt, native encrypt → JS decryptStream", async () => {
+  const { Generator, decryptStream } = await load();
+  const password = "correct horse battery staple";
+  const plain = nativeBytes(["--patients", "2000", "--seed", "12"]);
+  // WebCrypto-derived key (600,000 iterations), gzip inside.
+  const gen = new Generator({}, { patients: 2000, seed: 12, compression: "gzip", encryption: { password, segmentSize: 4096 } });
+  assert.equal(gen.fileName, "patients.ndjson.gz.pgenc");
+  const enc = collect();
+  await gen.pipeTo(enc.writable);
+  const dir = mkdtempSync(join(tmpdir(), "pgenc-"));
+  writeFileSync(join(dir, "pw"), password + "\n");
+  writeFileSync(join(dir, "a.pgenc"), enc.bytes());
+  execFileSync(native, ["decrypt", "--password-file", join(dir, "pw"), join(dir, "a.pgenc"), join(dir, "a.gz")]);
+  const { gunzipSync } = await import("node:zlib");
+  assert.equal(sha(gunzipSync(readFileSync(join(dir, "a.gz")))), sha(plain));
+
+  // Native CLI encrypts, the package's decryptStream decrypts.
+  execFileSync(native, ["generate", "--patients", "2000", "--seed", "12", "--encrypt", "--password-file", join(dir, "pw"), "-o", join(dir, "b.pgenc")], { stdio: "ignore" });
+  const parts = [];
+  const src = new Blob([readFileSync(join(dir, "b.pgenc"))]).stream();
+  for await (const c of src.pipeThrough(decryptStream(password))) parts.push(Buffer.from(c));
+  assert.equal(sha(Buffer.concat(parts)), sha(plain));
+
+  // A wrong password fails cleanly.
+  await assert.rejects(async () => {
+    for await (const _ of new Blob([readFileSync(join(dir, "b.pgenc"))]).stream().pipeThrough(decryptStream("wrong password!"))) {
+      /* drain */
+    }
+  }, /authentication failed/);
+  // Too short a password is a ConfigError before any work.
+  assert.throws(() => new Generator({}, { encryption: { password: "short" } }), (e) => e.name === "ConfigError");
+});

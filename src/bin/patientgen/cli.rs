@@ -17,7 +17,11 @@ const EXIT_INPUT: i32 = 1;
 const EXIT_IO: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "patientgen", version, about = "Deterministic synthetic casualty datasets for military medical exercises")]
+#[command(
+    name = "patientgen",
+    version,
+    about = "Deterministic synthetic casualty datasets for military medical exercises"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,6 +40,16 @@ enum Command {
     Presets,
     /// Print the scaling table (native and wasm in Node): time, patients/s, MB/s, chunks, peak memory.
     Bench(bench::BenchArgs),
+    /// Decrypt a PGENC1 file (password from --password-file or PATIENTGEN_PASSWORD).
+    Decrypt {
+        /// File holding the password (its first line).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// Encrypted input (`-` for stdin).
+        input: PathBuf,
+        /// Decrypted output (`-` for stdout).
+        output: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -95,6 +109,12 @@ struct GenerateArgs {
     /// Compression.
     #[arg(long, value_enum, default_value = "none")]
     compress: CompressArg,
+    /// Encrypt the output (PGENC1: AES-256-GCM, PBKDF2-HMAC-SHA256); appends `.pgenc` by convention.
+    #[arg(long)]
+    encrypt: bool,
+    /// File holding the encryption password (its first line); else PATIENTGEN_PASSWORD.
+    #[arg(long, requires = "encrypt")]
+    password_file: Option<PathBuf>,
     /// Records per chunk.
     #[arg(long, default_value_t = patientgen::job::DEFAULT_CHUNK_SIZE)]
     chunk_size: u32,
@@ -135,6 +155,7 @@ pub fn main() -> i32 {
         Command::Validate { file } => validate(&file),
         Command::Presets => presets(),
         Command::Bench(args) => bench::run(args),
+        Command::Decrypt { password_file, input, output } => decrypt(password_file.as_deref(), &input, &output),
     }
 }
 
@@ -184,14 +205,7 @@ fn validate(file: &Path) -> i32 {
 fn presets() -> i32 {
     println!("{:<20} {:<34} {:>8} {:>5}  warfare types", "id", "name", "patients", "days");
     for p in config::presets::presets() {
-        println!(
-            "{:<20} {:<34} {:>8} {:>5}  {}",
-            p.id,
-            p.name,
-            p.total_patients,
-            p.days,
-            p.warfare_type.as_str()
-        );
+        println!("{:<20} {:<34} {:>8} {:>5}  {}", p.id, p.name, p.total_patients, p.days, p.warfare_type.as_str());
     }
     0
 }
@@ -391,6 +405,77 @@ fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
     Ok((scenario, seed))
 }
 
+/// The password of `--password-file F` (first line) or `PATIENTGEN_PASSWORD`.
+fn password(file: Option<&Path>) -> Result<String, i32> {
+    if let Some(f) = file {
+        let text = read_input(f)?;
+        return Ok(text.lines().next().unwrap_or("").to_string());
+    }
+    match std::env::var("PATIENTGEN_PASSWORD") {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            eprintln!("error: encryption needs --password-file F or the PATIENTGEN_PASSWORD environment variable");
+            Err(EXIT_INPUT)
+        }
+    }
+}
+
+/// Fresh salt and nonce prefix from OS randomness (never reused: DOMAIN.md §10.3).
+fn encryption_params(password: &str) -> Result<patientgen::sink::EncryptionParams, i32> {
+    let mut salt = [0u8; 16];
+    let mut prefix = [0u8; 7];
+    getrandom::fill(&mut salt).and_then(|_| getrandom::fill(&mut prefix)).map_err(|e| {
+        eprintln!("error: drawing random salt and nonce: {e}");
+        EXIT_IO
+    })?;
+    Ok(patientgen::sink::EncryptionParams::with_password(password, salt, prefix))
+}
+
+fn decrypt(password_file: Option<&Path>, input: &Path, output: &Path) -> i32 {
+    use patientgen::sink::CryptoError;
+    let password = match password(password_file) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let reader: Box<dyn Read> = if input.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        match File::open(input) {
+            Ok(f) => Box::new(io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("error: opening {}: {e}", input.display());
+                return EXIT_IO;
+            }
+        }
+    };
+    let to_file = output.as_os_str() != "-";
+    let writer: Box<dyn Write> = if to_file {
+        match File::create(output) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: creating {}: {e}", output.display());
+                return EXIT_IO;
+            }
+        }
+    } else {
+        Box::new(io::stdout().lock())
+    };
+    match patientgen::sink::decrypt_stream(reader, writer, &password) {
+        Ok(_) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            // Unauthenticated output is worthless: leave nothing behind.
+            if to_file {
+                let _ = std::fs::remove_file(output);
+            }
+            match e {
+                CryptoError::Io(_) => EXIT_IO,
+                _ => EXIT_INPUT,
+            }
+        }
+    }
+}
+
 enum Output {
     Stdout(io::Stdout),
     File(File, PathBuf),
@@ -460,6 +545,17 @@ fn generate(args: GenerateArgs) -> i32 {
         },
         ..JobOptions::default()
     };
+    let mut opts = opts;
+    if args.encrypt {
+        let pw = match password(args.password_file.as_deref()) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        opts.encryption = match encryption_params(&pw) {
+            Ok(p) => Some(p),
+            Err(code) => return code,
+        };
+    }
     let mut job = match Job::new(cfg, seed, &opts) {
         Ok(j) => j,
         Err(e) => {
