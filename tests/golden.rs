@@ -68,7 +68,8 @@ fn golden_hashes() {
         std::fs::write(golden_path(), &now).unwrap();
         return;
     }
-    let pinned = std::fs::read_to_string(golden_path()).expect("tests/golden/sha256.tsv exists (UPDATE_GOLDEN=1 creates it)");
+    let pinned =
+        std::fs::read_to_string(golden_path()).expect("tests/golden/sha256.tsv exists (UPDATE_GOLDEN=1 creates it)");
     let diff: Vec<String> = now
         .lines()
         .zip(pinned.lines())

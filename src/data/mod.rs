@@ -3,9 +3,9 @@
 pub mod conditions;
 pub mod demographics;
 pub mod environment;
+pub mod flow_rates;
 pub mod injuries;
 pub mod names;
-pub mod flow_rates;
 pub mod procedures;
 pub mod protocols;
 pub mod vitals;
