@@ -118,7 +118,7 @@ impl Xo {
     /// `below(n)`: the high word of `next() · n`, an integer in [0, n) (0 when n = 0).
     #[inline(always)]
     pub fn below(&mut self, n: u64) -> u64 {
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        mul_high(self.next_u64(), n)
     }
 
     /// `int(lo, hi)`: an integer in [lo, hi], one word.
@@ -151,7 +151,7 @@ impl Xo {
     pub fn normal(&mut self, mu: f64, sigma: f64) -> f64 {
         let u1 = self.uniform();
         let u2 = self.uniform();
-        mu + sigma * libm::sqrt(-2.0 * libm::log(1.0 - u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+        mu + sigma * sqrt(-2.0 * libm::log(1.0 - u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
     }
 
     /// `poisson(λ)` by Knuth's product method.
@@ -214,7 +214,83 @@ pub fn pick_categorical(w: &[f64], u: f64) -> usize {
 /// `round` half away from zero (DOMAIN.md §3.6, §6.9).
 #[inline(always)]
 pub fn round_half_away(x: f64) -> f64 {
-    libm::round(x)
+    #[cfg(target_arch = "wasm32")]
+    {
+        round_by_trunc(x)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        libm::round(x)
+    }
+}
+
+/// Round half away from zero from `trunc` (one wasm instruction, where `libm::round` is a
+/// software routine): `x − trunc(x)` is exact, so the result equals `libm::round` for every input,
+/// ±0, infinities and NaN included.
+#[inline(always)]
+pub fn round_by_trunc(x: f64) -> f64 {
+    let t = trunc(x);
+    if (x - t).abs() >= 0.5 {
+        t + if x < 0.0 { -1.0 } else { 1.0 }
+    } else {
+        t
+    }
+}
+
+/// `trunc`: exact in every implementation; the wasm instruction on wasm.
+#[inline(always)]
+fn trunc(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        x.trunc()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        libm::trunc(x)
+    }
+}
+
+/// Square root. IEEE 754 requires it correctly rounded, so the hardware instruction and `libm`'s
+/// software routine give the same bits; on wasm, without nightly intrinsics, `libm::sqrt` is the
+/// software routine, so the `f64.sqrt` instruction is used directly.
+#[inline(always)]
+pub fn sqrt(x: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        x.sqrt()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        libm::sqrt(x)
+    }
+}
+
+/// The high word of the 128-bit product `a · b` (`below`). wasm has no 64×64→128 multiply (a
+/// `u128` product there is a call to `__multi3`), so it is built from four 32×32→64 products.
+#[inline(always)]
+pub fn mul_high(a: u64, b: u64) -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        mul_high_halves(a, b)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        ((a as u128 * b as u128) >> 64) as u64
+    }
+}
+
+/// `mul_high` from 32-bit halves: no partial sum overflows 64 bits.
+#[inline(always)]
+pub fn mul_high_halves(a: u64, b: u64) -> u64 {
+    const LO: u64 = 0xFFFF_FFFF;
+    let (a1, a0) = (a >> 32, a & LO);
+    let (b1, b0) = (b >> 32, b & LO);
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    let mid = (p00 >> 32) + (p01 & LO) + (p10 & LO);
+    p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)
 }
 
 #[cfg(test)]
@@ -264,6 +340,68 @@ mod tests {
             assert_eq!(r.below(n), ((w as u128 * n as u128) >> 64) as u64);
         }
         assert_eq!(Xo::new(3).below(0), 0);
+    }
+
+    #[test]
+    fn mul_high_halves_equals_the_u128_product() {
+        let edges = [0u64, 1, 2, 0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0001, u64::MAX - 1, u64::MAX, 1 << 63];
+        for &a in &edges {
+            for &b in &edges {
+                assert_eq!(mul_high_halves(a, b), ((a as u128 * b as u128) >> 64) as u64, "{a} {b}");
+            }
+        }
+        let mut r = Xo::new(5);
+        for _ in 0..100_000 {
+            let (a, b) = (r.next_u64(), r.next_u64() >> (r.next_u64() & 63));
+            assert_eq!(mul_high_halves(a, b), ((a as u128 * b as u128) >> 64) as u64, "{a} {b}");
+        }
+        assert_eq!(mul_high_halves(u64::MAX, u64::MAX), u64::MAX - 1);
+    }
+
+    #[test]
+    fn round_by_trunc_equals_libm_round() {
+        let specials = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4503599627370495.5,
+            4503599627370497.0,
+            9007199254740993.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut r = Xo::new(6);
+        let random = (0..200_000).map(|k| {
+            let u = r.uniform();
+            match k % 4 {
+                0 => (u - 0.5) * 400.0,
+                1 => ((u * 2000.0).floor() - 1000.0) / 2.0,
+                2 => f64::from_bits(r.next_u64()),
+                _ => (u - 0.5) * 1e17,
+            }
+        });
+        for x in specials.into_iter().chain(random) {
+            let (a, b) = (round_by_trunc(x), libm::round(x));
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{x:e}: {a:e} vs {b:e}");
+        }
+        assert!(round_by_trunc(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn hardware_sqrt_equals_libm_sqrt() {
+        let mut r = Xo::new(8);
+        for k in 0..200_000 {
+            let x = if k % 2 == 0 { -2.0 * libm::log(1.0 - r.uniform()) } else { f64::from_bits(r.next_u64() >> 1) };
+            assert_eq!(x.sqrt().to_bits(), libm::sqrt(x).to_bits(), "{x:e}");
+        }
     }
 
     #[test]
