@@ -1,0 +1,1354 @@
+// The patientgen web page (DESIGN.md §3.4): scenario form + JSON editor, generation in Web Workers,
+// live counters and charts, a preview of the first patients. Plain ES module, no build step.
+import init, { Generator, validateConfig, presets as listPresets } from "../js/browser.js";
+
+const $ = (id) => document.getElementById(id);
+
+// Canonical orders (DOMAIN.md §3.1.1, §3.1.5, §2.2, §7.1).
+const WARFARE = ["conventional", "artillery", "urban", "guerrilla", "drone", "naval", "cbrn", "peacekeeping"];
+const SPECIAL = ["mass_casualty", "ambush", "major_offensive"];
+const ENVIRONMENT = [
+  "rain",
+  "fog",
+  "storm",
+  "extreme_heat",
+  "extreme_cold",
+  "dust_storm",
+  "night_operations",
+  "mountainous_terrain",
+  "urban_debris",
+];
+const INJURY = ["Battle Injury", "Non-Battle Injury", "Disease"];
+const NATIONS = {
+  ALB: "Albania", BEL: "Belgium", BGR: "Bulgaria", CAN: "Canada", HRV: "Croatia", CZE: "Czechia", DNK: "Denmark",
+  EST: "Estonia", FIN: "Finland", FRA: "France", DEU: "Germany", GRC: "Greece", HUN: "Hungary", ISL: "Iceland",
+  ITA: "Italy", LVA: "Latvia", LTU: "Lithuania", LUX: "Luxembourg", MNE: "Montenegro", NLD: "Netherlands",
+  MKD: "North Macedonia", NOR: "Norway", POL: "Poland", PRT: "Portugal", ROU: "Romania", SVK: "Slovakia",
+  SVN: "Slovenia", ESP: "Spain", SWE: "Sweden", TUR: "Türkiye", GBR: "United Kingdom", USA: "United States",
+  AUS: "Australia", NZL: "New Zealand",
+};
+const label = (k) => k.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+
+// Scenario keys the form edits, with the aliases that name the same value (DOMAIN.md §2.1, §2.2).
+const ALIASES = {
+  total_patients: ["count"],
+  days_of_fighting: ["duration_days"],
+  warfare_types: ["warfare_type"],
+  injury_mix: ["injury_distribution"],
+  front_configs: ["fronts"],
+  intensity: [],
+  tempo: [],
+  base_date: [],
+  flow_model: [],
+  seed: [],
+  special_events: [],
+  environmental_conditions: [],
+  demographics: [],
+};
+// Error paths naming an alias are shown at the canonical key's field.
+const PATH_ALIAS = {
+  count: "total_patients",
+  duration_days: "days_of_fighting",
+  warfare_type: "warfare_types",
+  injury_distribution: "injury_mix",
+  fronts: "front_configs",
+  difficulty: "intensity",
+};
+
+const UNCOMPRESSED_CHUNK_BYTES = 2 << 20; // per chunk of a shard worker
+const SHARD_CREDITS = 8; // chunks a shard worker may hold ahead of the writer
+const PREVIEW_COUNT = 50;
+
+const state = {
+  module: null, // compiled WebAssembly.Module, shared with the workers
+  presets: [],
+  text: "{}",
+  obj: {}, // parsed scenario (null when the text is not a JSON object)
+  resolved: null, // resolved configuration when valid
+  errors: [],
+  fronts: [], // form model: [{id, name, rate, nations: [{code, pct}]}]
+  run: null,
+  previewWorker: null,
+  previewId: 0,
+  previewTimer: 0,
+  urls: [],
+};
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+// ---------------------------------------------------------------------------------------------
+// Raw scenario access: a key may sit at top level or under `configuration`, possibly as an alias.
+
+function rawGet(obj, key) {
+  if (!isObject(obj)) return undefined;
+  const names = [key, ...(ALIASES[key] ?? [])];
+  for (const level of [obj, isObject(obj.configuration) ? obj.configuration : null]) {
+    if (!level) continue;
+    for (const n of names) if (Object.hasOwn(level, n)) return level[n];
+  }
+  return undefined;
+}
+
+function rawSet(obj, key, value) {
+  const names = [key, ...(ALIASES[key] ?? [])];
+  let level = obj;
+  if (key !== "total_patients" && key !== "seed" && isObject(obj.configuration)) {
+    const nested = obj.configuration;
+    if (names.some((n) => Object.hasOwn(nested, n)) && !names.some((n) => Object.hasOwn(obj, n))) level = nested;
+  }
+  for (const a of ALIASES[key] ?? []) delete level[a];
+  if (value === undefined) delete level[key];
+  else level[key] = value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation and errors
+
+function validate() {
+  state.errors = [];
+  state.resolved = null;
+  try {
+    state.obj = JSON.parse(state.text);
+    if (!isObject(state.obj)) state.obj = null;
+  } catch {
+    state.obj = null;
+  }
+  try {
+    state.resolved = validateConfig(state.text);
+  } catch (e) {
+    state.errors = Array.isArray(e?.errors) ? e.errors : [{ path: "", message: String(e?.message ?? e) }];
+  }
+  showErrors();
+  updateRunControls();
+  updateFileName();
+}
+
+function pathElements() {
+  const map = new Map();
+  for (const el of document.querySelectorAll("[data-path]")) map.set(el.dataset.path, el);
+  return map;
+}
+
+function normalisePath(path) {
+  let p = path.replace(/^configuration\./, "");
+  const m = /^([A-Za-z_]+)(.*)$/.exec(p);
+  if (m && PATH_ALIAS[m[1]]) p = PATH_ALIAS[m[1]] + m[2];
+  return p;
+}
+
+/** The element an error path belongs to: the longest path prefix that names a form element. */
+function elementForPath(path, map) {
+  let p = normalisePath(path);
+  while (p) {
+    const el = map.get(p);
+    if (el) return el;
+    const cut = Math.max(p.lastIndexOf("."), p.lastIndexOf("["));
+    if (cut <= 0) break;
+    p = p.slice(0, cut);
+  }
+  return null;
+}
+
+function errorBox(el) {
+  const ids = (el.getAttribute("aria-describedby") ?? "").split(/\s+/);
+  const id = ids.find((x) => x.endsWith("-error"));
+  return id ? $(id) : null;
+}
+
+function showErrors() {
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of document.querySelectorAll(".has-error")) el.classList.remove("has-error");
+  for (const el of document.querySelectorAll(".field-error")) {
+    if (el.id !== "o-password-error") el.textContent = "";
+  }
+  const map = pathElements();
+  const unmapped = [];
+  for (const err of state.errors) {
+    const el = err.path === "" ? null : elementForPath(err.path, map);
+    const box = el && errorBox(el);
+    if (!el || !box || el.id === "json-wrap") {
+      unmapped.push(err);
+      continue;
+    }
+    const line = document.createElement("span");
+    line.textContent = `${err.path}: ${err.message}`;
+    box.append(line);
+    if (el.matches("input, select, textarea")) el.setAttribute("aria-invalid", "true");
+    else el.classList.add("has-error");
+  }
+  const jsonBox = $("json-error");
+  if (unmapped.length) {
+    const ul = document.createElement("ul");
+    for (const err of unmapped) {
+      const li = document.createElement("li");
+      li.textContent = err.path ? `${err.path}: ${err.message}` : err.message;
+      ul.append(li);
+    }
+    jsonBox.append(ul);
+    $("json").setAttribute("aria-invalid", "true");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form ↔ JSON
+
+const round4 = (x) => Math.round(x * 1e4) / 1e4;
+
+function family(key) {
+  const k = String(key).toLowerCase();
+  if (k === "battle injury" || k === "battle_trauma") return "Battle Injury";
+  if (["non-battle injury", "non_battle", "non_battle_injury", "non_battle_trauma"].includes(k)) return "Non-Battle Injury";
+  if (k === "disease") return "Disease";
+  return null;
+}
+
+function setIfIdle(el, value) {
+  if (document.activeElement === el) return;
+  el.value = value;
+}
+
+/** Shows the scenario in the form: values given in the input where present, else resolved ones. */
+function renderForm() {
+  const obj = state.obj ?? {};
+  const res = state.resolved;
+  const pick = (key) => {
+    const raw = rawGet(obj, key);
+    return raw !== undefined && (typeof raw !== "object" || raw === null) ? raw : res?.[key];
+  };
+  const simple = [
+    ["f-patients", "total_patients"],
+    ["f-days", "days_of_fighting"],
+    ["f-base-date", "base_date"],
+    ["f-intensity", "intensity"],
+    ["f-tempo", "tempo"],
+    ["f-flow", "flow_model"],
+  ];
+  for (const [id, key] of simple) {
+    const v = pick(key);
+    if (v !== undefined) setIfIdle($(id), String(v));
+  }
+  const seed = rawGet(obj, "seed");
+  setIfIdle($("f-seed"), seed === undefined ? "" : String(seed));
+
+  const maps = { warfare_types: WARFARE, special_events: SPECIAL, environmental_conditions: ENVIRONMENT };
+  for (const [key, names] of Object.entries(maps)) {
+    let values = res?.[key];
+    if (!values) {
+      const raw = rawGet(obj, key);
+      if (isObject(raw)) values = raw;
+      else if (key === "warfare_types" && typeof raw === "string") values = { [raw === "amphibious" ? "naval" : raw]: true };
+    }
+    if (!values) continue;
+    for (const n of names) $(`m-${key}-${n}`).checked = values[n] === true;
+  }
+
+  let mix = null;
+  const rawMix = rawGet(obj, "injury_mix");
+  if (isObject(rawMix) && Object.keys(rawMix).every((k) => family(k))) {
+    const sum = Object.values(rawMix).reduce((a, b) => a + (typeof b === "number" ? b : 0), 0);
+    const scale = sum > 0 && sum <= 1.0000001 ? 100 : 1; // fractions shown as percentages
+    mix = {};
+    for (const [k, v] of Object.entries(rawMix)) mix[family(k)] = typeof v === "number" ? round4(v * scale) : v;
+    for (const t of INJURY) mix[t] ??= 0;
+  } else if (res) {
+    mix = Object.fromEntries(INJURY.map((t) => [t, round4(res.injury_mix[t] * 100)]));
+  }
+  if (mix) INJURY.forEach((t, i) => setIfIdle($(`f-injury-${i}`), String(mix[t])));
+
+  const demo = { ...(res?.demographics ?? {}), ...(isObject(rawGet(obj, "demographics")) ? rawGet(obj, "demographics") : {}) };
+  if ("military" in demo) $("f-military").checked = demo.military === true;
+  if ("religion" in demo) $("f-religion").checked = demo.religion !== false;
+  if (demo.female_share !== undefined) setIfIdle($("f-female"), String(demo.female_share));
+  if (demo.script !== undefined) $("f-script").value = demo.script;
+
+  const rawFronts = rawGet(obj, "front_configs");
+  if (Array.isArray(rawFronts) && rawFronts.length > 0) {
+    state.fronts = rawFronts.map((f, k) => ({
+      id: isObject(f) ? f.id : undefined,
+      name: isObject(f) ? f.name ?? "" : "",
+      rate: isObject(f) ? f.casualty_rate : undefined,
+      nations: isObject(f) && Array.isArray(f.nationality_distribution)
+        ? f.nationality_distribution.map((n) => ({ code: n?.nationality_code ?? "", pct: n?.percentage ?? "" }))
+        : [],
+      extra: isObject(f) ? f : {},
+      index: k,
+    }));
+    renderFronts();
+  } else if (res) {
+    state.fronts = res.front_configs.map((f) => ({
+      id: f.id,
+      name: f.name,
+      rate: round4(f.casualty_rate),
+      nations: f.nationality_distribution.map((n) => ({ code: n.nationality_code, pct: round4(n.percentage * 100) })),
+      extra: {},
+    }));
+    renderFronts();
+  }
+
+  const preset = rawGet(obj, "preset");
+  $("preset").value = typeof preset === "string" && state.presets.some((p) => p.id === preset) ? preset : "";
+  describePreset();
+}
+
+function parseNumber(text) {
+  const t = text.trim();
+  if (t === "") return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t; // a non-number reaches the validator, which names the field
+}
+
+function parseSeed(text) {
+  const t = text.trim();
+  if (t === "") return undefined;
+  if (/^\d+$/.test(t)) {
+    const n = Number(t);
+    return Number.isSafeInteger(n) ? n : t; // above 2^53 − 1 a seed is given as a string
+  }
+  return t;
+}
+
+/** Writes one form group into the scenario and updates the JSON editor. */
+function formChanged(group) {
+  const obj = state.obj ?? {};
+  switch (group) {
+    case "total_patients":
+      rawSet(obj, "total_patients", parseNumber($("f-patients").value));
+      break;
+    case "seed":
+      rawSet(obj, "seed", parseSeed($("f-seed").value));
+      break;
+    case "days_of_fighting":
+      rawSet(obj, "days_of_fighting", parseNumber($("f-days").value));
+      break;
+    case "base_date":
+      rawSet(obj, "base_date", $("f-base-date").value || undefined);
+      break;
+    case "intensity":
+    case "tempo":
+    case "flow_model": {
+      const id = { intensity: "f-intensity", tempo: "f-tempo", flow_model: "f-flow" }[group];
+      rawSet(obj, group, $(id).value);
+      break;
+    }
+    case "warfare_types":
+    case "special_events":
+    case "environmental_conditions": {
+      const names = { warfare_types: WARFARE, special_events: SPECIAL, environmental_conditions: ENVIRONMENT }[group];
+      const map = {};
+      for (const n of names) if ($(`m-${group}-${n}`).checked) map[n] = true;
+      rawSet(obj, group, map);
+      break;
+    }
+    case "injury_mix": {
+      const map = {};
+      INJURY.forEach((t, i) => {
+        const v = parseNumber($(`f-injury-${i}`).value);
+        map[t] = v === undefined ? 0 : v;
+      });
+      rawSet(obj, "injury_mix", map);
+      break;
+    }
+    case "demographics": {
+      const raw = rawGet(obj, "demographics");
+      const demo = isObject(raw) ? raw : {};
+      demo.military = $("f-military").checked;
+      demo.religion = $("f-religion").checked;
+      const fs = parseNumber($("f-female").value);
+      if (fs === undefined) delete demo.female_share;
+      else demo.female_share = fs;
+      demo.script = $("f-script").value;
+      rawSet(obj, "demographics", demo);
+      break;
+    }
+    case "front_configs":
+      rawSet(obj, "front_configs", frontsToJson());
+      break;
+  }
+  setText(JSON.stringify(obj, null, 2), false);
+}
+
+function setText(text, rerenderForm) {
+  state.text = text;
+  const ta = $("json");
+  if (ta.value !== text) ta.value = text;
+  validate();
+  if (rerenderForm) renderForm();
+  schedulePreview();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fronts editor
+
+function frontsToJson() {
+  return state.fronts.map((f) => {
+    const out = { ...f.extra };
+    delete out.id;
+    delete out.name;
+    delete out.casualty_rate;
+    delete out.nationality_distribution;
+    const o = {};
+    if (f.id !== undefined && f.id !== "") o.id = f.id;
+    o.name = f.name;
+    if (f.rate !== undefined && f.rate !== "") o.casualty_rate = f.rate;
+    o.nationality_distribution = f.nations.map((n) => ({ nationality_code: n.code, percentage: n.pct }));
+    return { ...o, ...out };
+  });
+}
+
+function nationSelect(id, value, path) {
+  const sel = document.createElement("select");
+  sel.id = id;
+  sel.dataset.path = path;
+  const known = Object.hasOwn(NATIONS, value);
+  if (!known) {
+    const o = document.createElement("option");
+    o.value = value;
+    o.textContent = value === "" ? "(choose)" : `${value} (unknown)`;
+    sel.append(o);
+  }
+  for (const [code, name] of Object.entries(NATIONS).sort((a, b) => a[1].localeCompare(b[1]))) {
+    const o = document.createElement("option");
+    o.value = code;
+    o.textContent = `${code} – ${name}`;
+    sel.append(o);
+  }
+  sel.value = value;
+  return sel;
+}
+
+function fieldWrap(labelText, input, errId, cls) {
+  const div = document.createElement("div");
+  div.className = `field ${cls ?? ""}`;
+  const l = document.createElement("label");
+  l.htmlFor = input.id;
+  l.textContent = labelText;
+  const err = document.createElement("p");
+  err.className = "field-error";
+  err.id = errId;
+  input.setAttribute("aria-describedby", errId);
+  div.append(l, input, err);
+  return div;
+}
+
+function renderFronts(focusId) {
+  const host = $("fronts");
+  host.replaceChildren();
+  state.fronts.forEach((f, k) => {
+    const base = `front_configs[${k}]`;
+    const fs = document.createElement("fieldset");
+    fs.className = "front";
+    fs.dataset.path = base;
+    fs.setAttribute("aria-describedby", `fr-${k}-error`);
+    const lg = document.createElement("legend");
+    lg.textContent = `Front ${k + 1}${f.name ? ` — ${f.name}` : ""}`;
+    fs.append(lg);
+
+    const row = document.createElement("div");
+    row.className = "grid3 tight";
+    const name = document.createElement("input");
+    name.id = `fr-${k}-name`;
+    name.value = f.name;
+    name.dataset.path = `${base}.name`;
+    name.addEventListener("input", () => {
+      f.name = name.value;
+      lg.textContent = `Front ${k + 1}${f.name ? ` — ${f.name}` : ""}`;
+      formChanged("front_configs");
+    });
+    const rate = document.createElement("input");
+    rate.id = `fr-${k}-rate`;
+    rate.type = "number";
+    rate.min = "0";
+    rate.step = "any";
+    rate.value = f.rate ?? "";
+    rate.dataset.path = `${base}.casualty_rate`;
+    rate.addEventListener("input", () => {
+      f.rate = parseNumber(rate.value);
+      formChanged("front_configs");
+    });
+    const id = document.createElement("input");
+    id.id = `fr-${k}-id`;
+    id.value = f.id ?? "";
+    id.placeholder = `front_${k + 1}`;
+    id.dataset.path = `${base}.id`;
+    id.addEventListener("input", () => {
+      f.id = id.value || undefined;
+      formChanged("front_configs");
+    });
+    row.append(
+      fieldWrap("Name", name, `fr-${k}-name-error`),
+      fieldWrap("Weight", rate, `fr-${k}-rate-error`),
+      fieldWrap("Id", id, `fr-${k}-id-error`),
+    );
+    fs.append(row);
+
+    const list = document.createElement("div");
+    list.className = "nations";
+    list.dataset.path = `${base}.nationality_distribution`;
+    list.setAttribute("aria-describedby", `fr-${k}-nat-error`);
+    f.nations.forEach((n, j) => {
+      const p = `${base}.nationality_distribution[${j}]`;
+      const line = document.createElement("div");
+      line.className = "nation";
+      line.dataset.path = p;
+      line.setAttribute("aria-describedby", `fr-${k}-n${j}-error`);
+      const sel = nationSelect(`fr-${k}-n${j}-code`, n.code, `${p}.nationality_code`);
+      sel.addEventListener("change", () => {
+        n.code = sel.value;
+        formChanged("front_configs");
+      });
+      const pct = document.createElement("input");
+      pct.id = `fr-${k}-n${j}-pct`;
+      pct.type = "number";
+      pct.min = "0";
+      pct.step = "any";
+      pct.value = n.pct;
+      pct.dataset.path = `${p}.percentage`;
+      pct.addEventListener("input", () => {
+        n.pct = parseNumber(pct.value) ?? 0;
+        formChanged("front_configs");
+      });
+      const rm = document.createElement("button");
+      rm.type = "button";
+      rm.className = "icon";
+      rm.textContent = "×";
+      rm.setAttribute("aria-label", `Remove nation ${j + 1} of front ${k + 1}`);
+      rm.addEventListener("click", () => {
+        f.nations.splice(j, 1);
+        formChanged("front_configs");
+        renderFronts(`fr-${k}-add`);
+        showErrors();
+      });
+      const err = document.createElement("p");
+      err.className = "field-error";
+      err.id = `fr-${k}-n${j}-error`;
+      sel.setAttribute("aria-describedby", err.id);
+      pct.setAttribute("aria-describedby", err.id);
+      const l1 = document.createElement("label");
+      l1.htmlFor = sel.id;
+      l1.className = "visually-hidden";
+      l1.textContent = `Nation ${j + 1} of front ${k + 1}`;
+      const l2 = document.createElement("label");
+      l2.htmlFor = pct.id;
+      l2.className = "visually-hidden";
+      l2.textContent = `Percentage of nation ${j + 1} of front ${k + 1}`;
+      line.append(l1, sel, l2, pct, rm, err);
+      list.append(line);
+    });
+    const natErr = document.createElement("p");
+    natErr.className = "field-error";
+    natErr.id = `fr-${k}-nat-error`;
+    list.append(natErr);
+    fs.append(list);
+
+    const buttons = document.createElement("div");
+    buttons.className = "buttons";
+    const add = document.createElement("button");
+    add.type = "button";
+    add.className = "secondary small";
+    add.id = `fr-${k}-add`;
+    add.textContent = "Add nation";
+    add.addEventListener("click", () => {
+      const used = new Set(f.nations.map((n) => n.code));
+      f.nations.push({ code: Object.keys(NATIONS).find((c) => !used.has(c)) ?? "USA", pct: 10 });
+      formChanged("front_configs");
+      renderFronts(`fr-${k}-n${f.nations.length - 1}-code`);
+      showErrors();
+    });
+    const del = document.createElement("button");
+    del.type = "button";
+    del.className = "secondary small";
+    del.textContent = "Remove front";
+    del.setAttribute("aria-label", `Remove front ${k + 1}`);
+    del.addEventListener("click", () => {
+      state.fronts.splice(k, 1);
+      formChanged("front_configs");
+      renderFronts("add-front");
+      showErrors();
+    });
+    buttons.append(add, del);
+    const ferr = document.createElement("p");
+    ferr.className = "field-error";
+    ferr.id = `fr-${k}-error`;
+    fs.append(buttons, ferr);
+    host.append(fs);
+  });
+  if (focusId) $(focusId)?.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presets, import, export
+
+function describePreset() {
+  const p = state.presets.find((x) => x.id === $("preset").value);
+  $("preset-desc").textContent = p
+    ? `${p.description} (${p.total_patients.toLocaleString("en")} patients, ${p.days_of_fighting} days, ${p.warfare_types.join(", ")}, ${p.difficulty})`
+    : "The embedded default scenario: 1,440 patients over 8 days; conventional, artillery and drone warfare; three fronts.";
+}
+
+function presetChanged() {
+  const id = $("preset").value;
+  const obj = id ? { preset: id } : {};
+  const seed = rawGet(state.obj ?? {}, "seed");
+  if (seed !== undefined) obj.seed = seed;
+  setText(JSON.stringify(obj, null, 2), true);
+  describePreset();
+}
+
+function scenarioLabel() {
+  const obj = state.obj ?? {};
+  const preset = rawGet(obj, "preset");
+  const scenarioKeys = Object.keys(obj).filter((k) => !["seed", "total_patients", "count", "preset"].includes(k));
+  if (scenarioKeys.length === 0 && typeof preset === "string") return preset;
+  if (scenarioKeys.length === 0) return "default";
+  return typeof preset === "string" ? `${preset}-custom` : "custom";
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function exportConfig() {
+  const seed = rawGet(state.obj ?? {}, "seed");
+  const name = `patientgen-config-${scenarioLabel()}${seed !== undefined ? `-seed${seed}` : ""}.json`;
+  const text = state.text.endsWith("\n") ? state.text : `${state.text}\n`;
+  download(new Blob([text], { type: "application/json" }), name);
+}
+
+async function importConfig(file) {
+  const text = await file.text();
+  setText(text, true);
+  setStatus(`Imported ${file.name}${state.errors.length ? ` — ${state.errors.length} problem(s), see the fields` : ""}.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output options
+
+function outputOptions() {
+  const format = $("o-format").value;
+  const compression = $("o-compress").value;
+  const encrypt = $("o-encrypt").checked;
+  const single = compression !== "none" || encrypt;
+  const asked = Math.max(1, Math.min(64, Math.floor(Number($("o-workers").value) || 1)));
+  return { format, compression, encrypt, password: $("o-password").value, workers: single ? 1 : asked, single };
+}
+
+function currentSeed() {
+  const s = rawGet(state.obj ?? {}, "seed");
+  return s === undefined ? null : String(s);
+}
+
+/** Suggested file name and content type, e.g. patientgen-default-1440-seed42.ndjson. */
+function outputName() {
+  const o = outputOptions();
+  if (!state.resolved) return null;
+  let base;
+  let type;
+  try {
+    const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: currentSeed() ?? 0 });
+    base = probe.fileName.replace(/^patients\./, "");
+    type = probe.contentType;
+  } catch {
+    return null;
+  }
+  if (o.encrypt && !base.endsWith(".pgenc")) base += ".pgenc";
+  if (o.encrypt) type = "application/octet-stream";
+  const seed = currentSeed() ?? "random";
+  return { name: `patientgen-${scenarioLabel()}-${state.resolved.total_patients}-seed${seed}.${base}`, type };
+}
+
+function updateFileName() {
+  const n = outputName();
+  $("file-name").textContent = n ? n.name : "—";
+}
+
+function updateRunControls() {
+  const o = outputOptions();
+  const running = !!state.run;
+  const pwBad = o.encrypt && o.password.length < 8;
+  $("o-password-error").textContent = pwBad ? "The password needs at least 8 characters." : "";
+  if (pwBad) $("o-password").setAttribute("aria-invalid", "true");
+  else $("o-password").removeAttribute("aria-invalid");
+  $("generate").disabled = running || !state.module || !state.resolved || pwBad;
+  $("cancel").disabled = !running;
+  $("o-workers-hint").textContent = o.single
+    ? "Compressed or encrypted output: one worker runs the whole job."
+    : `${navigator.hardwareConcurrency || 1} cores available.`;
+  for (const id of ["o-format", "o-compress", "o-workers", "o-save", "o-encrypt", "preset", "import-file"]) {
+    $(id).disabled = running;
+  }
+  $("o-password").disabled = running || !o.encrypt;
+  // The scenario stays editable while a run is going: the run took its own copy of the text.
+  // (Locking the whole form would restyle and relayout ~1,000 elements on the main thread.)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preview of the first patients (its own worker; cheap)
+
+function schedulePreview() {
+  clearTimeout(state.previewTimer);
+  state.previewTimer = setTimeout(requestPreview, 250);
+}
+
+function requestPreview() {
+  if (!state.previewWorker || !state.resolved) return;
+  if (currentSeed() === null) {
+    $("preview-note").textContent = "The first 50 patients of the scenario appear here once a seed is set.";
+    return;
+  }
+  if (state.previewText === state.text) return; // already shown (or on its way)
+  state.previewText = state.text;
+  const id = ++state.previewId;
+  const count = Math.min(PREVIEW_COUNT, state.resolved.total_patients);
+  state.previewWorker.postMessage({ type: "preview", id, config: state.text, count });
+}
+
+function onPreview({ data }) {
+  if (data.id !== state.previewId) return;
+  if (data.type === "preview-error") {
+    state.previewText = null;
+    $("preview-note").textContent = `Preview unavailable: ${data.error.message}`;
+    return;
+  }
+  renderPreview(data.records, data.seed);
+}
+
+function renderPreview(records, seed) {
+  state.previewRecords = records;
+  $("preview-note").textContent = `The first ${records.length} patients for seed ${seed}. Select one to see its timeline.`;
+  const body = $("preview-table").tBodies[0];
+  const rows = records.map((r, i) => {
+    const tr = document.createElement("tr");
+    const td0 = document.createElement("td");
+    const btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "link";
+    btn.textContent = String(r.id);
+    btn.setAttribute("aria-label", `Patient ${r.id}: show timeline`);
+    btn.addEventListener("click", () => selectPatient(i));
+    td0.append(btn);
+    tr.append(td0);
+    const cells = [
+      r.name,
+      r.nationality,
+      r.front,
+      r.injury_type,
+      r.triage_category,
+      r.status,
+      r.injury_time.replace("T", " ").replace("Z", ""),
+    ];
+    for (const c of cells) {
+      const td = document.createElement("td");
+      td.textContent = c;
+      tr.append(td);
+    }
+    tr.children[5].className = `triage ${r.triage_category}`;
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  const keep = state.selected !== undefined && state.selected < records.length ? state.selected : 0;
+  if (records.length) selectPatient(keep, false);
+}
+
+const FACILITY_COLOURS = { POI: "#8a5a00", Role1: "#1f6f8b", Role2: "#2e7d32", Role3: "#6a3fa0", Role4: "#34495e" };
+
+function selectPatient(i, focus = true) {
+  const r = state.previewRecords?.[i];
+  if (!r) return;
+  state.selected = i;
+  const body = $("preview-table").tBodies[0];
+  [...body.rows].forEach((tr, k) => {
+    tr.classList.toggle("selected", k === i);
+    tr.querySelector("button")?.setAttribute("aria-pressed", String(k === i));
+  });
+  const host = $("timeline");
+  const h = document.createElement("h3");
+  h.id = "timeline-h";
+  h.textContent = `Timeline of patient ${r.id}`;
+  const summary = document.createElement("p");
+  summary.className = "hint";
+  summary.textContent = `${r.name} (${r.nationality}, ${r.gender}) · ${r.front} · ${r.condition} · ${r.body_part} · severity ${r.severity} · ${r.scenario}${r.mass_casualty ? " · mass casualty" : ""} · ${r.status} at ${r.last_facility}`;
+  const events = r.movement_timeline ?? [];
+  host.replaceChildren(h, summary, timelineSvg(events), timelineList(events));
+  if (focus) host.setAttribute("tabindex", "-1");
+}
+
+function timelineSvg(events) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const W = 600;
+  const H = 44;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "track");
+  svg.setAttribute("role", "img");
+  const end = Math.max(1, ...events.map((e) => e.hours_since_injury ?? 0));
+  svg.setAttribute("aria-label", `Facility stays over ${end.toFixed(1)} hours since injury`);
+  const x = (hrs) => 4 + ((W - 8) * hrs) / end;
+  // Stays: arrival → next transit_start (or the last event); transits in between.
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k];
+    if (e.event_type !== "arrival" && e.event_type !== "transit_start") continue;
+    const next = events.slice(k + 1).find((n) => n.event_type === "arrival" || n.event_type === "transit_start");
+    const t1 = next ? next.hours_since_injury : events.at(-1).hours_since_injury;
+    const rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("x", x(e.hours_since_injury));
+    rect.setAttribute("y", e.event_type === "arrival" ? 6 : 14);
+    rect.setAttribute("width", Math.max(2, x(t1) - x(e.hours_since_injury)));
+    rect.setAttribute("height", e.event_type === "arrival" ? 20 : 4);
+    rect.setAttribute("fill", e.event_type === "arrival" ? FACILITY_COLOURS[e.facility] ?? "#555" : "#999");
+    const title = document.createElementNS(ns, "title");
+    title.textContent =
+      e.event_type === "arrival" ? `${e.facility} from ${e.hours_since_injury} h` : `transit ${e.from_facility} → ${e.to_facility}`;
+    rect.append(title);
+    svg.append(rect);
+  }
+  const last = events.at(-1);
+  if (last) {
+    const mark = document.createElementNS(ns, "circle");
+    mark.setAttribute("cx", x(last.hours_since_injury));
+    mark.setAttribute("cy", 16);
+    mark.setAttribute("r", 5);
+    mark.setAttribute("fill", last.event_type === "kia" ? "#c62828" : "#2e7d32");
+    svg.append(mark);
+  }
+  const axis = document.createElementNS(ns, "text");
+  axis.setAttribute("x", W - 4);
+  axis.setAttribute("y", H - 4);
+  axis.setAttribute("text-anchor", "end");
+  axis.setAttribute("class", "axis");
+  axis.textContent = `${end.toFixed(1)} h`;
+  const zero = document.createElementNS(ns, "text");
+  zero.setAttribute("x", 4);
+  zero.setAttribute("y", H - 4);
+  zero.setAttribute("class", "axis");
+  zero.textContent = "0 h";
+  svg.append(axis, zero);
+  return svg;
+}
+
+function timelineList(events) {
+  const ol = document.createElement("ol");
+  ol.className = "events";
+  for (const e of events) {
+    const li = document.createElement("li");
+    li.className = `ev ${e.event_type}`;
+    const time = document.createElement("time");
+    time.dateTime = e.timestamp;
+    time.textContent = `${e.timestamp.slice(5, 16).replace("T", " ")} (+${e.hours_since_injury.toFixed(1)} h)`;
+    const what = document.createElement("span");
+    const names = { kia: "Killed", rtd: "Returned to duty", remains_role4: "Remains at Role 4" };
+    let text = `${names[e.event_type] ?? label(e.event_type)} · ${e.facility}`;
+    if (e.event_type === "transit_start") text = `Transit ${e.from_facility} → ${e.to_facility}, ${e.transit_duration_hours} h`;
+    else if (e.event_type === "evacuation_start") text += `, stay ${e.evacuation_duration_hours} h, ${e.triage_category}`;
+    else if (e.event_type === "kia" && e.kia_timing) text += ` (${e.kia_timing.replace(/_/g, " ")})`;
+    else if (e.event_type === "rtd" && e.rtd_timing) text += ` (${e.rtd_timing.replace(/_/g, " ")})`;
+    what.textContent = text;
+    li.append(time, " ", what);
+    ol.append(li);
+  }
+  return ol;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts (plain canvas)
+
+const COLOURS = {
+  T1: "#c62828",
+  T2: "#f9a825",
+  T3: "#2e7d32",
+  KIA: "#b71c1c",
+  DOW: "#ef6c00",
+  RTD: "#2e7d32",
+  Remains_Role4: "#1565c0",
+  day: "#1f6f8b",
+};
+
+// Canvas widths come from a ResizeObserver, so drawing never forces a layout.
+const canvasWidths = new WeakMap();
+const canvasObserver = new ResizeObserver((entries) => {
+  for (const e of entries) canvasWidths.set(e.target, e.contentRect.width);
+  drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
+});
+
+function prepCanvas(canvas) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(100, canvasWidths.get(canvas) ?? canvas.clientWidth);
+  const h = Number(canvas.getAttribute("height"));
+  if (canvas.width !== Math.round(w * dpr) || canvas.dataset.h !== String(h)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    canvas.style.height = `${h}px`;
+    canvas.dataset.h = String(h);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = "12px system-ui, sans-serif";
+  return { ctx, w, h };
+}
+
+function drawDays(perDay) {
+  const { ctx, w, h } = prepCanvas($("c-days"));
+  const n = perDay.length || 1;
+  const max = Math.max(1, ...perDay);
+  const left = Math.ceil(ctx.measureText(max.toLocaleString("en")).width) + 10;
+  const bottom = 18;
+  const plotW = w - left - 6;
+  const plotH = h - bottom - 8;
+  ctx.fillStyle = "#666";
+  ctx.textAlign = "right";
+  ctx.fillText(max.toLocaleString("en"), left - 4, 14);
+  ctx.fillText("0", left - 4, h - bottom);
+  ctx.strokeStyle = "#ccc";
+  ctx.beginPath();
+  ctx.moveTo(left, h - bottom + 0.5);
+  ctx.lineTo(w - 6, h - bottom + 0.5);
+  ctx.stroke();
+  const bw = plotW / n;
+  ctx.fillStyle = COLOURS.day;
+  perDay.forEach((v, i) => {
+    const bh = (plotH * v) / max;
+    ctx.fillRect(left + i * bw + (bw > 4 ? 1 : 0), h - bottom - bh, Math.max(1, bw - (bw > 4 ? 2 : 0)), bh);
+  });
+  ctx.fillStyle = "#666";
+  ctx.textAlign = "center";
+  const step = Math.ceil(n / Math.max(1, Math.floor(plotW / 36)));
+  for (let i = 0; i < n; i += step) ctx.fillText(String(i + 1), left + (i + 0.5) * bw, h - 4);
+  $("c-days-desc").textContent = `Casualties per day: ${perDay.map((v, i) => `day ${i + 1}: ${v}`).join(", ")}`;
+}
+
+function drawBars(canvasId, names, values) {
+  const { ctx, w, h } = prepCanvas($(canvasId));
+  const total = values.reduce((a, b) => a + b, 0);
+  const rowH = (h - 4) / names.length;
+  const left = 74;
+  const right = 64;
+  const max = Math.max(1, ...values);
+  names.forEach((name, i) => {
+    const y = 2 + i * rowH;
+    ctx.fillStyle = "#333";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(name === "Remains_Role4" ? "Remains R4" : name, 2, y + rowH / 2);
+    ctx.fillStyle = "#eee";
+    ctx.fillRect(left, y + 3, w - left - right, rowH - 6);
+    ctx.fillStyle = COLOURS[name] ?? "#555";
+    ctx.fillRect(left, y + 3, ((w - left - right) * values[i]) / max, rowH - 6);
+    ctx.fillStyle = "#333";
+    ctx.textAlign = "right";
+    ctx.fillText(total ? `${((100 * values[i]) / total).toFixed(1)} %` : "—", w - 2, y + rowH / 2);
+  });
+  $(`${canvasId}-desc`).textContent = names.map((n, i) => `${n}: ${values[i]}`).join(", ");
+}
+
+function drawCharts(c) {
+  drawDays(c.perDay);
+  drawBars("c-triage", ["T1", "T2", "T3"], c.triage);
+  drawBars("c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generation
+
+function setStatus(text, kind) {
+  const s = $("status");
+  s.textContent = text;
+  s.className = kind ?? "";
+}
+
+function setRunState(name) {
+  document.documentElement.dataset.run = name;
+}
+
+const fmtInt = (n) => Math.round(n).toLocaleString("en");
+function fmtDuration(s) {
+  if (!Number.isFinite(s)) return "—";
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - 60 * m)} s`;
+}
+
+function showProgress(run, p, total) {
+  const elapsed = (performance.now() - run.t0) / 1000;
+  const rate = elapsed > 0 ? p.patients / elapsed : 0;
+  $("progress").value = Math.min(1, p.patients / total);
+  $("s-patients").textContent = `${fmtInt(p.patients)} / ${fmtInt(total)}`;
+  $("s-rate").textContent = rate > 0 ? fmtInt(rate) : "—";
+  $("s-mb").textContent = (p.bytes / 1e6).toFixed(1);
+  $("s-elapsed").textContent = fmtDuration(elapsed);
+  $("s-eta").textContent = rate > 0 && p.patients < total ? fmtDuration((total - p.patients) / rate) : p.patients >= total ? "0 s" : "—";
+  run.last = p;
+  run.rate = rate;
+  state.lastCounters = p;
+  drawCharts(p);
+}
+
+async function chooseTarget(name, type, mode) {
+  const extension = `.${name.split(".").pop()}`;
+  if ((mode === "auto" || mode === "picker") && typeof window.showSaveFilePicker === "function") {
+    const mime = type.split(";")[0].trim();
+    try {
+      const handle = await window.showSaveFilePicker({
+        suggestedName: name,
+        types: [{ description: "patientgen output", accept: { [mime]: [extension] } }],
+      });
+      return { kind: "handle", handle, name: handle.name ?? name };
+    } catch (e) {
+      if (e?.name === "AbortError") throw e; // the user closed the picker
+      if (mode === "picker") throw e;
+      // Not allowed here (e.g. no user activation, or an embedded frame): fall back to OPFS.
+    }
+  }
+  if (mode !== "blob" && navigator.storage && typeof navigator.storage.getDirectory === "function") {
+    return { kind: "opfs", name };
+  }
+  return { kind: "blob", name, contentType: type };
+}
+
+function randomSeed() {
+  const w = crypto.getRandomValues(new Uint32Array(2));
+  const v = (BigInt(w[0]) << 32n) | BigInt(w[1]);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+function workerUrl() {
+  return new URL("./worker.js", import.meta.url);
+}
+
+function clearResult() {
+  for (const u of state.urls) URL.revokeObjectURL(u);
+  state.urls = [];
+  $("result").replaceChildren();
+}
+
+async function generate() {
+  if (state.run || state.starting || !state.resolved) return;
+  state.starting = true;
+  try {
+    await startRun();
+  } finally {
+    state.starting = false;
+  }
+}
+
+async function startRun() {
+  const o = outputOptions();
+  if (o.encrypt && o.password.length < 8) return;
+  if (currentSeed() === null) {
+    const obj = state.obj ?? {};
+    rawSet(obj, "seed", randomSeed());
+    setText(JSON.stringify(obj, null, 2), true);
+    if (!state.resolved) return;
+  }
+  const out = outputName();
+  if (!out) return;
+  const total = state.resolved.total_patients;
+  const days = state.resolved.days_of_fighting;
+  clearResult();
+  let target;
+  try {
+    target = await chooseTarget(out.name, out.type, $("o-save").value);
+  } catch (e) {
+    setStatus(e?.name === "AbortError" ? "Save cancelled: nothing was generated." : `Cannot save: ${e?.message ?? e}`, "warn");
+    return;
+  }
+
+  const run = {
+    t0: performance.now(),
+    total,
+    target,
+    shards: [],
+    sink: null,
+    finished: false,
+    last: { patients: 0, bytes: 0, perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] },
+  };
+  state.run = run;
+  setRunState("running");
+  updateRunControls();
+  showProgress(run, run.last, total);
+  setStatus(
+    `Generating ${fmtInt(total)} patients with ${o.workers} worker${o.workers > 1 ? "s" : ""} into ${target.name}…`,
+  );
+  requestPreview();
+
+  const options = o.single
+    ? { format: o.format, compression: o.compression, ...(o.encrypt ? { encryption: { password: o.password } } : {}) }
+    : { format: o.format, chunkBytes: UNCOMPRESSED_CHUNK_BYTES, chunkSize: 1_000_000 };
+  const sink = new Worker(workerUrl(), { type: "module", name: "patientgen-sink" });
+  run.sink = sink;
+  const ports = [];
+  for (let i = 0; i < o.workers; i++) {
+    const ch = new MessageChannel();
+    const w = new Worker(workerUrl(), { type: "module", name: `patientgen-shard-${i}` });
+    w.onerror = (ev) => finish("error", { message: ev.message || "worker failed to start" });
+    w.postMessage(
+      { role: "shard", module: state.module, config: state.text, options, credits: SHARD_CREDITS, port: ch.port1 },
+      [ch.port1],
+    );
+    run.shards.push(w);
+    ports.push(ch.port2);
+  }
+  sink.onmessage = ({ data }) => {
+    if (state.run !== run) return;
+    if (data.type === "progress") showProgress(run, data, total);
+    else if (data.type === "done") finish("done", data);
+    else if (data.type === "cancelled") finish("cancelled");
+    else if (data.type === "error") finish("error", data.error);
+  };
+  sink.onerror = (ev) => finish("error", { message: ev.message || "sink worker failed" });
+  const sinkTarget = target.kind === "opfs" ? { kind: "opfs", name: target.name } : target;
+  sink.postMessage(
+    {
+      role: "sink",
+      ports,
+      total,
+      days,
+      whole: o.single || o.workers === 1,
+      credits: SHARD_CREDITS,
+      chunkBytes: UNCOMPRESSED_CHUNK_BYTES,
+      target: sinkTarget,
+    },
+    ports,
+  );
+}
+
+function terminateShards(run) {
+  for (const w of run.shards) w.terminate();
+  run.shards = [];
+}
+
+function cancel() {
+  const run = state.run;
+  if (!run || run.cancelling) return;
+  run.cancelling = true;
+  // Every shard worker stops now (mid-chunk at the latest); the sink discards the partial output.
+  terminateShards(run);
+  run.sink.postMessage({ type: "cancel" });
+  setStatus("Cancelling…");
+  run.cancelTimer = setTimeout(() => finish("cancelled"), 3000);
+}
+
+async function finish(how, info) {
+  const run = state.run;
+  if (!run || run.finished) return;
+  run.finished = true;
+  clearTimeout(run.cancelTimer);
+  terminateShards(run);
+  run.sink.terminate();
+  state.run = null;
+  const elapsed = (performance.now() - run.t0) / 1000;
+  if (how === "done") {
+    showProgress(run, { ...run.last, patients: run.total }, run.total);
+    const bytes = run.last.bytes;
+    const rate = run.total / elapsed;
+    setStatus(
+      `Done: ${fmtInt(run.total)} patients, ${(bytes / 1e6).toFixed(1)} MB in ${fmtDuration(elapsed)} (${fmtInt(rate)} patients/s).`,
+      "ok",
+    );
+    await showResult(run, info);
+    setRunState("done");
+  } else if (how === "cancelled") {
+    setStatus(`Cancelled after ${fmtInt(run.last.patients)} of ${fmtInt(run.total)} patients; the partial file was discarded.`, "warn");
+    if (run.target.kind === "opfs") {
+      try {
+        const dir = await navigator.storage.getDirectory();
+        await dir.removeEntry(run.target.name);
+      } catch {
+        /* nothing stored */
+      }
+    }
+    setRunState("cancelled");
+  } else {
+    const msg = info?.errors ? info.errors.map((e) => `${e.path}: ${e.message}`).join("; ") : info?.message;
+    setStatus(`Generation failed: ${msg ?? "unknown error"}`, "error");
+    setRunState("error");
+  }
+  state.lastRun = { how, elapsed, patients: how === "done" ? run.total : run.last.patients, name: run.target.name };
+  updateRunControls();
+}
+
+async function showResult(run, info) {
+  const box = $("result");
+  const t = run.target;
+  if (t.kind === "handle") {
+    box.textContent = `Saved to ${t.name}.`;
+    return;
+  }
+  let file;
+  if (t.kind === "opfs") {
+    const dir = await navigator.storage.getDirectory();
+    file = await (await dir.getFileHandle(t.name)).getFile();
+  } else {
+    file = info.blob;
+  }
+  const url = URL.createObjectURL(file);
+  state.urls.push(url);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = t.name;
+  a.className = "button primary";
+  a.textContent = `Download ${t.name} (${(file.size / 1e6).toFixed(1)} MB)`;
+  box.replaceChildren(a);
+  if (t.kind === "opfs") {
+    const rm = document.createElement("button");
+    rm.type = "button";
+    rm.className = "secondary";
+    rm.textContent = "Remove from browser storage";
+    rm.addEventListener("click", async () => {
+      const dir = await navigator.storage.getDirectory();
+      await dir.removeEntry(t.name).catch(() => {});
+      clearResult();
+      setStatus(`Removed ${t.name} from browser storage.`);
+    });
+    box.append(" ", rm);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+function buildStaticForm() {
+  const maps = { warfare_types: WARFARE, special_events: SPECIAL, environmental_conditions: ENVIRONMENT };
+  for (const [key, names] of Object.entries(maps)) {
+    const host = document.querySelector(`[data-map="${key}"]`);
+    for (const n of names) {
+      const l = document.createElement("label");
+      l.className = "check";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.id = `m-${key}-${n}`;
+      input.dataset.path = `${key}.${n}`;
+      input.setAttribute("aria-describedby", host.parentElement.getAttribute("aria-describedby"));
+      input.addEventListener("change", () => formChanged(key));
+      l.append(input, ` ${label(n)}`);
+      host.append(l);
+    }
+  }
+  const injury = $("injury-fields");
+  INJURY.forEach((t, i) => {
+    const input = document.createElement("input");
+    input.type = "number";
+    input.min = "0";
+    input.step = "any";
+    input.id = `f-injury-${i}`;
+    input.dataset.path = `injury_mix.${t}`;
+    input.addEventListener("input", () => formChanged("injury_mix"));
+    const wrap = fieldWrap(t, input, "g-injury-error");
+    wrap.querySelector(".field-error").remove();
+    injury.append(wrap);
+  });
+
+  const on = (id, ev, group) => $(id).addEventListener(ev, () => formChanged(group));
+  on("f-patients", "input", "total_patients");
+  on("f-seed", "input", "seed");
+  on("f-days", "input", "days_of_fighting");
+  on("f-base-date", "change", "base_date");
+  on("f-intensity", "change", "intensity");
+  on("f-tempo", "change", "tempo");
+  on("f-flow", "change", "flow_model");
+  for (const id of ["f-military", "f-religion", "f-script"]) on(id, "change", "demographics");
+  on("f-female", "input", "demographics");
+  $("scenario-form").addEventListener("submit", (e) => e.preventDefault());
+  $("output-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    generate();
+  });
+  $("add-front").addEventListener("click", () => {
+    const k = state.fronts.length;
+    state.fronts.push({ id: `front_${k + 1}`, name: `Front ${k + 1}`, rate: 0.1, nations: [{ code: "USA", pct: 100 }], extra: {} });
+    formChanged("front_configs");
+    renderFronts(`fr-${k}-name`);
+    showErrors();
+  });
+
+  let jsonTimer = 0;
+  const jsonEdited = () => {
+    clearTimeout(jsonTimer);
+    if ($("json").value !== state.text) setText($("json").value, true);
+  };
+  $("json").addEventListener("input", () => {
+    clearTimeout(jsonTimer);
+    jsonTimer = setTimeout(jsonEdited, 300);
+  });
+  $("json").addEventListener("blur", jsonEdited);
+
+  $("preset").addEventListener("change", presetChanged);
+  $("import-file").addEventListener("change", async (e) => {
+    const f = e.target.files?.[0];
+    if (f) await importConfig(f);
+    e.target.value = "";
+  });
+  $("export-config").addEventListener("click", exportConfig);
+
+  $("o-workers").value = String(navigator.hardwareConcurrency || 1);
+  for (const id of ["o-format", "o-compress", "o-workers", "o-encrypt", "o-password", "o-save"]) {
+    $(id).addEventListener("input", () => {
+      updateRunControls();
+      updateFileName();
+    });
+  }
+  $("cancel").addEventListener("click", cancel);
+  for (const id of ["c-days", "c-triage", "c-outcomes"]) canvasObserver.observe($(id));
+}
+
+function emptyCounters() {
+  const days = state.resolved?.days_of_fighting ?? 8;
+  return { perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] };
+}
+
+async function compileModule() {
+  const url = new URL("../pkg/patientgen_bg.wasm", import.meta.url);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot load ${url.pathname}: HTTP ${res.status} (run \`npm start\` to build pkg/)`);
+  if (typeof WebAssembly.compileStreaming === "function" && res.headers.get("content-type")?.startsWith("application/wasm")) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer()); // a server without the wasm MIME type
+}
+
+async function start() {
+  buildStaticForm();
+  try {
+    state.module = await compileModule();
+    await init(state.module);
+  } catch (e) {
+    setStatus(`The generator could not be loaded: ${e?.message ?? e}`, "error");
+    setRunState("error");
+    return;
+  }
+  state.presets = listPresets();
+  const sel = $("preset");
+  const dflt = document.createElement("option");
+  dflt.value = "";
+  dflt.textContent = "Default scenario";
+  sel.append(dflt);
+  for (const p of state.presets) {
+    const o = document.createElement("option");
+    o.value = p.id;
+    o.textContent = p.name;
+    sel.append(o);
+  }
+  state.previewWorker = new Worker(workerUrl(), { type: "module", name: "patientgen-preview" });
+  state.previewWorker.onmessage = onPreview;
+  state.previewWorker.postMessage({ role: "preview", module: state.module });
+  setText("{}", true);
+  drawCharts(emptyCounters());
+  setStatus("Ready. Choose a scenario and press Generate.");
+  setRunState("idle");
+  updateRunControls();
+}
+
+/** Hooks for the end-to-end tests and the curious: live worker count and the last run. */
+window.patientgenPage = {
+  activeWorkers: () => (state.run ? state.run.shards.length + (state.run.sink ? 1 : 0) : 0),
+  lastRun: () => state.lastRun ?? null,
+  fileName: () => outputName()?.name ?? null,
+};
+
+start();
