@@ -209,12 +209,13 @@ fn resume_refuses_what_it_cannot_continue() {
     let whole = run(&base).stdout;
     let part = &whole[..whole.len() / 2];
     std::fs::write(&out, part).expect("write");
-    let cases: [(Vec<&str>, &str); 6] = [
+    let cases: [(Vec<&str>, &str); 7] = [
         (vec!["--resume"], "needs -o FILE"),
         (vec!["--resume", "-o", "-"], "needs -o FILE"),
         (vec!["--resume", "-o", out_s, "--format", "json"], "only ndjson and csv"),
         (vec!["--resume", "-o", out_s, "--format", "xml"], "only ndjson and csv"),
         (vec!["--resume", "-o", out_s, "--compress", "gzip"], "compressed"),
+        (vec!["--resume", "-o", out_s, "--encrypt"], "compressed or encrypted"),
         (vec!["--resume", "-o", out_s, "--seed", "12"], "is not what this scenario and seed generate"),
     ];
     for (extra, message) in cases {

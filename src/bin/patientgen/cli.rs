@@ -305,7 +305,7 @@ fn resume_point(
             format.as_str()
         ));
     }
-    if !matches!(args.compress, CompressArg::None) {
+    if !matches!(args.compress, CompressArg::None) || args.encrypt {
         return refuse("a compressed or encrypted output cannot be continued; resume uncompressed output only".into());
     }
     let range = range.unwrap_or(0..cfg.total_patients);
