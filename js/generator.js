@@ -90,6 +90,7 @@ export function makeApi(wasm) {
     #lastYield = 0;
     #options;
     #pending; // encryption setup still to do (async key derivation)
+    #written = 0; // records of the chunks the consumer has taken (pipeTo: the sink accepted)
 
     constructor(config = {}, options = {}) {
       this.#options = options;
@@ -138,12 +139,24 @@ export function makeApi(wasm) {
       const elapsedMs = this.#started ? now() - this.#started : 0;
       c.elapsedMs = elapsedMs;
       c.patientsPerSecond = elapsedMs > 0 ? (c.patientsGenerated * 1000) / elapsedMs : 0;
+      c.recordsWritten = this.#written;
       return c;
     }
 
     /** Prometheus text exposition of this run's metrics. */
     metrics() {
       return this.#engine.metrics();
+    }
+
+    /**
+     * Releases the engine's WebAssembly memory now instead of at garbage collection (a program that
+     * creates many generators, e.g. one per index range, would otherwise grow the wasm memory).
+     * The generator cannot be used afterwards.
+     */
+    free() {
+      if (this.#state === "freed") return;
+      this.#state = "freed";
+      this.#engine.free();
     }
 
     async #prepare() {
@@ -162,11 +175,24 @@ export function makeApi(wasm) {
 
     /** The next chunk (Uint8Array), or undefined at the end. Synchronous. */
     nextChunk() {
+      const [chunk, records] = this.#next();
+      this.#written += records;
+      return chunk;
+    }
+
+    /** The next chunk and the number of records it completes. */
+    #next() {
+      const before = this.#engine.counters.patientsGenerated;
+      return [this.#step(), this.#engine.counters.patientsGenerated - before];
+    }
+
+    #step() {
       if (this.#pending) {
         throw new Error("encryption with a password needs the asynchronous API (pipeTo, readable, for await)");
       }
       if (this.#state === "failed") throw new Error("generator has failed");
       if (this.#state === "aborted") throw new Error("generator was aborted");
+      if (this.#state === "freed") throw new Error("generator was freed");
       if (!this.#started) this.#started = now();
       this.#state = "running";
       try {
@@ -216,9 +242,10 @@ export function makeApi(wasm) {
         for (;;) {
           await Promise.race([writer.ready, aborted]);
           if (signal?.aborted) throw abortError(signal);
-          const chunk = this.nextChunk();
+          const [chunk, records] = this.#next();
           if (chunk === undefined) break;
-          writer.write(chunk).catch(() => {});
+          // Counted once the sink has accepted the chunk; a failed write rejects writer.ready.
+          writer.write(chunk).then(() => (this.#written += records), () => {});
           if (onProgress) onProgress(this.counters);
           await this.#maybeYield();
         }

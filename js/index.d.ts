@@ -55,6 +55,8 @@ export interface GeneratorOptions {
 
 export interface Counters {
   patientsGenerated: number;
+  /** Records of the chunks taken by the consumer; in pipeTo, of the chunks the sink accepted. */
+  recordsWritten: number;
   totalPatients: number;
   chunks: number;
   bytesSerialized: number;
@@ -97,6 +99,8 @@ export class Generator implements AsyncIterable<Uint8Array> {
   nextChunk(): Uint8Array | undefined;
   /** Prometheus text exposition of this run's metrics. */
   metrics(): string;
+  /** Releases the engine's WebAssembly memory now (not at garbage collection); unusable afterwards. */
+  free(): void;
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
 }
 
