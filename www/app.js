@@ -920,7 +920,7 @@ function drawDays(perDay) {
   ctx.textAlign = "center";
   const step = Math.ceil(n / Math.max(1, Math.floor(plotW / 36)));
   for (let i = 0; i < n; i += step) ctx.fillText(String(i + 1), left + (i + 0.5) * bw, h - 4);
-  $("c-days-desc").textContent = `Casualties per day: ${perDay.map((v, i) => `day ${i + 1}: ${v}`).join(", ")}`;
+  if (!state.run) $("c-days-desc").textContent = `Casualties per day: ${perDay.map((v, i) => `day ${i + 1}: ${v}`).join(", ")}`;
 }
 
 function drawBars(canvasId, names, values) {
@@ -944,7 +944,7 @@ function drawBars(canvasId, names, values) {
     ctx.textAlign = "right";
     ctx.fillText(total ? `${((100 * values[i]) / total).toFixed(1)} %` : "—", w - 2, y + rowH / 2);
   });
-  $(`${canvasId}-desc`).textContent = names.map((n, i) => `${n}: ${values[i]}`).join(", ");
+  if (!state.run) $(`${canvasId}-desc`).textContent = names.map((n, i) => `${n}: ${values[i]}`).join(", ");
 }
 
 function drawCharts(c) {
@@ -1143,6 +1143,7 @@ async function finish(how, info) {
   run.sink.terminate();
   state.run = null;
   const elapsed = (performance.now() - run.t0) / 1000;
+  drawCharts(run.last); // with the text descriptions, which are not updated while running
   if (how === "done") {
     showProgress(run, { ...run.last, patients: run.total }, run.total);
     const bytes = run.last.bytes;

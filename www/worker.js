@@ -74,6 +74,16 @@ function shardRole(first) {
     const opts = { ...options };
     if (!block.whole) opts.range = [block.start, block.end];
     const gen = new Generator(config, opts);
+    try {
+      return await pump(gen, block);
+    } finally {
+      // One generator per block: release its wasm memory now, or the worker's memory would grow
+      // with every block until garbage collection runs.
+      gen.free?.();
+    }
+  }
+
+  async function pump(gen, block) {
     let prev = { n: 0, perDay: [], triage: [0, 0, 0], outcomes: [0, 0, 0, 0] };
     for await (const chunk of gen) {
       const c = gen.counters;
@@ -361,6 +371,8 @@ function previewRole(first) {
       const gen = new Generator(data.config, { format: "ndjson", range: [0, data.count], chunkSize: data.count });
       const parts = [];
       for (let c = gen.nextChunk(); c !== undefined; c = gen.nextChunk()) parts.push(c);
+      const seed = gen.seed;
+      gen.free?.();
       const all = new Uint8Array(parts.reduce((n, c) => n + c.byteLength, 0));
       parts.reduce((at, c) => (all.set(c, at), at + c.byteLength), 0);
       const text = new TextDecoder().decode(all);
@@ -375,7 +387,7 @@ function previewRole(first) {
           o.condition = r.conditions?.[0]?.name ?? "";
           return o;
         });
-      self.postMessage({ type: "preview", id: data.id, records, seed: gen.seed });
+      self.postMessage({ type: "preview", id: data.id, records, seed });
     } catch (e) {
       self.postMessage({ type: "preview-error", id: data.id, error: describe(e) });
     }

@@ -159,15 +159,17 @@ test("preset + patients + seed, one worker, to OPFS: same SHA-256 as the native 
 
 for (const [format, workers] of [
   ["json", 3],
+  ["json-wrapped", 2],
   ["csv", 2],
   ["xml", 4],
+  ["fhir-r4", 2],
 ]) {
   test(`several workers (${workers}) merge their blocks in index order: ${format} equals the CLI`, async () => {
     const { page, errors } = await openPage();
-    await setScenario(page, { preset: "urban_assault", patients: 30000, seed: 99 });
+    await setScenario(page, { preset: "urban_assault", patients: 12000, seed: 99 });
     await setOutput(page, { format, workers });
     const run = await runToEnd(page);
-    const expected = nativeSha(["--preset", "urban_assault", "--patients", "30000", "--seed", "99", "--format", format]);
+    const expected = nativeSha(["--preset", "urban_assault", "--patients", "12000", "--seed", "99", "--format", format]);
     assert.equal(await opfsSha(page, run.name), expected);
     assert.deepEqual(errors, []);
     await page.close();
