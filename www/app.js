@@ -365,6 +365,7 @@ function formChanged(group) {
       break;
   }
   setText(JSON.stringify(obj, null, 2), false);
+  describePreset();
 }
 
 function setText(text, rerenderForm) {
@@ -580,9 +581,12 @@ function renderFronts(focusId) {
 
 function describePreset() {
   const p = state.presets.find((x) => x.id === $("preset").value);
-  $("preset-desc").textContent = p
+  const custom = scenarioLabel().endsWith("custom");
+  let text = p
     ? `${p.description} (${p.total_patients.toLocaleString("en")} patients, ${p.days_of_fighting} days, ${p.warfare_types.join(", ")}, ${p.difficulty})`
     : "The embedded default scenario: 1,440 patients over 8 days; conventional, artillery and drone warfare; three fronts.";
+  if (custom) text = `Edited or imported scenario${p ? `, based on “${p.name}”` : ""}: see the form and the JSON below.`;
+  $("preset-desc").textContent = text;
 }
 
 function presetChanged() {
@@ -753,12 +757,12 @@ function renderPreview(records, seed) {
   });
   body.replaceChildren(...rows);
   const keep = state.selected !== undefined && state.selected < records.length ? state.selected : 0;
-  if (records.length) selectPatient(keep, false);
+  if (records.length) selectPatient(keep);
 }
 
 const FACILITY_COLOURS = { POI: "#8a5a00", Role1: "#1f6f8b", Role2: "#2e7d32", Role3: "#6a3fa0", Role4: "#34495e" };
 
-function selectPatient(i, focus = true) {
+function selectPatient(i) {
   const r = state.previewRecords?.[i];
   if (!r) return;
   state.selected = i;
@@ -776,7 +780,6 @@ function selectPatient(i, focus = true) {
   summary.textContent = `${r.name} (${r.nationality}, ${r.gender}) · ${r.front} · ${r.condition} · ${r.body_part} · severity ${r.severity} · ${r.scenario}${r.mass_casualty ? " · mass casualty" : ""} · ${r.status} at ${r.last_facility}`;
   const events = r.movement_timeline ?? [];
   host.replaceChildren(h, summary, timelineSvg(events), timelineList(events));
-  if (focus) host.setAttribute("tabindex", "-1");
 }
 
 function timelineSvg(events) {
