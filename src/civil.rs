@@ -98,20 +98,29 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
 }
 
 #[inline]
-fn push2(out: &mut Vec<u8>, v: u32) {
-    out.push(b'0' + (v / 10) as u8);
-    out.push(b'0' + (v % 10) as u8);
+fn write_ymd(out: &mut Vec<u8>, y: i32, m: u32, d: u32) {
+    let mut b = [0u8; 10];
+    ymd_into(&mut b, y, m, d);
+    out.extend_from_slice(&b);
 }
 
-#[inline]
-fn write_ymd(out: &mut Vec<u8>, y: i32, m: u32, d: u32) {
+/// `YYYY-MM-DD` into a fixed buffer (one append instead of ten).
+#[inline(always)]
+fn ymd_into(b: &mut [u8; 10], y: i32, m: u32, d: u32) {
     let y = y as u32;
-    push2(out, y / 100);
-    push2(out, y % 100);
-    out.push(b'-');
-    push2(out, m);
-    out.push(b'-');
-    push2(out, d);
+    two(b, 0, y / 100);
+    two(b, 2, y % 100);
+    b[4] = b'-';
+    two(b, 5, m);
+    b[7] = b'-';
+    two(b, 8, d);
+}
+
+/// The two digits of `v` (< 100) at `b[at..at + 2]`.
+#[inline(always)]
+fn two<const N: usize>(b: &mut [u8; N], at: usize, v: u32) {
+    b[at] = b'0' + (v / 10) as u8;
+    b[at + 1] = b'0' + (v % 10) as u8;
 }
 
 /// Writes an RFC 3339 UTC timestamp `YYYY-MM-DDThh:mm:ssZ`.
@@ -120,14 +129,18 @@ pub fn write_timestamp(out: &mut Vec<u8>, t: i64) {
     let days = t.div_euclid(DAY);
     let secs = t.rem_euclid(DAY) as u32;
     let (y, m, d) = civil_from_days(days as i32);
-    write_ymd(out, y, m, d);
-    out.push(b'T');
-    push2(out, secs / 3600);
-    out.push(b':');
-    push2(out, secs / 60 % 60);
-    out.push(b':');
-    push2(out, secs % 60);
-    out.push(b'Z');
+    let mut b = [0u8; 20];
+    let mut ymd = [0u8; 10];
+    ymd_into(&mut ymd, y, m, d);
+    b[..10].copy_from_slice(&ymd);
+    b[10] = b'T';
+    two(&mut b, 11, secs / 3600);
+    b[13] = b':';
+    two(&mut b, 14, secs / 60 % 60);
+    b[16] = b':';
+    two(&mut b, 17, secs % 60);
+    b[19] = b'Z';
+    out.extend_from_slice(&b);
 }
 
 /// Writes a value held in integer tenths as `v/10 "." v%10` (DOMAIN.md §8.3).
