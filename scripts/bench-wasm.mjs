@@ -4,7 +4,7 @@
 //
 //   node scripts/bench-wasm.mjs --patients 100000 [--format ndjson] [--seed 1] [--reps K]
 //
-// The time is the best of K runs (default: as the native child, max(1, min(100, 100000/N))).
+// The time is the best of K runs (default: as the native child, max(1, min(100, 300000/N))).
 import { readFileSync } from "node:fs";
 import * as wasm from "../pkg/patientgen.js";
 
@@ -16,7 +16,7 @@ function flag(name, fallback) {
 const n = Number(flag("patients", "100000"));
 const format = flag("format", "ndjson");
 const seed = flag("seed", "1");
-const reps = Number(flag("reps", String(Math.min(100, Math.max(1, Math.floor(100000 / n))))));
+const reps = Number(flag("reps", String(Math.min(100, Math.max(1, Math.floor(300000 / n))))));
 if (!Number.isSafeInteger(n) || n < 1 || !Number.isSafeInteger(reps) || reps < 1) {
   console.error("usage: node scripts/bench-wasm.mjs --patients N [--format F] [--seed S] [--reps K]");
   process.exit(1);

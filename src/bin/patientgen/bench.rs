@@ -80,7 +80,7 @@ struct Sample {
 /// How many times a size is run (the best time is kept): small sizes repeat so that a run is long
 /// enough to time and, under Node, warmed up.
 pub fn repetitions(n: u64) -> u64 {
-    (100_000 / n.max(1)).clamp(1, 100)
+    (300_000 / n.max(1)).clamp(1, 100)
 }
 
 /// Runs the subcommand; returns the exit code.
@@ -154,7 +154,7 @@ pub fn run(args: BenchArgs) -> i32 {
     }
     println!(
         "Default scenario, seed {SEED}, {}, null sink (bytes counted); each N in a fresh process; time = best of \
-         max(1, min(100, 100000/N)) runs; MB = 10^6 bytes; wasm memory = linear memory at the end.",
+         max(1, min(100, 300000/N)) runs; MB = 10^6 bytes; wasm memory = linear memory at the end.",
         format.as_str()
     );
     println!("Machine: {}, {} cores; patientgen {}.", cpu_model(), cores(), patientgen::VERSION);
@@ -348,7 +348,8 @@ mod tests {
         assert_eq!(duration(2.5), "2.50 s");
         assert_eq!(mib(3 << 20), "3.0 MiB");
         assert_eq!(repetitions(100), 100);
-        assert_eq!(repetitions(10_000), 10);
+        assert_eq!(repetitions(10_000), 30);
+        assert_eq!(repetitions(100_000), 3);
         assert_eq!(repetitions(1_000_000), 1);
     }
 
