@@ -58,6 +58,10 @@ fn weights(n: usize) -> impl Strategy<Value = Vec<u32>> {
 fn front() -> impl Strategy<Value = Value> {
     (prop::sample::subsequence(&NATIONS[..], 1..5), weights(4), 0u32..10, "[A-Za-zÀ-ž ,\"]{1,12}").prop_map(
         |(nations, w, rate, name)| {
+            let mut w: Vec<u32> = w.into_iter().take(nations.len()).collect();
+            if w.iter().all(|&x| x == 0) {
+                w[0] = 1; // a positive sum over the nations actually listed
+            }
             let nd: Vec<Value> =
                 nations.iter().zip(w).map(|(n, p)| json!({"nationality_code": n, "percentage": p})).collect();
             json!({"name": name, "casualty_rate": rate, "nationality_distribution": nd})
