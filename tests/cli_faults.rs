@@ -100,7 +100,7 @@ fn bad_input_exits_1_and_missing_files_exit_2() {
     std::fs::write(&cfg, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).expect("write");
     assert_fails(&run(&["generate", "--config", cfg_s]), 1, "JSON nesting deeper than 32 levels");
     std::fs::write(&cfg, [0xff, 0xfe, b'{', b'}']).expect("write");
-    assert_fails(&run(&["validate", cfg_s]), 2, "error: reading");
+    assert_fails(&run(&["validate", cfg_s]), 1, "not valid UTF-8");
 }
 
 /// A scratch directory removed on drop.

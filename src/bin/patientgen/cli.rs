@@ -160,19 +160,26 @@ pub fn main() -> i32 {
 }
 
 fn read_input(path: &Path) -> Result<String, i32> {
-    let mut s = String::new();
+    // Read at most one byte past the document cap: a huge file is refused without loading it.
+    let cap = config::MAX_DOCUMENT_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
     let r = if path.as_os_str() == "-" {
-        io::stdin().read_to_string(&mut s).map(|_| ())
+        io::stdin().take(cap).read_to_end(&mut bytes).map(|_| ())
     } else {
-        File::open(path).and_then(|mut f| f.read_to_string(&mut s)).map(|_| ())
+        File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes)).map(|_| ())
     };
-    match r {
-        Ok(()) => Ok(s),
-        Err(e) => {
-            eprintln!("error: reading {}: {e}", path.display());
-            Err(EXIT_IO)
-        }
+    if let Err(e) = r {
+        eprintln!("error: reading {}: {e}", path.display());
+        return Err(EXIT_IO);
     }
+    if bytes.len() as u64 == cap {
+        eprintln!("{}: document larger than 1 MiB", path.display());
+        return Err(EXIT_INPUT);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        eprintln!("{}: not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to());
+        EXIT_INPUT
+    })
 }
 
 fn print_config_errors(errors: &config::ConfigErrors) {
