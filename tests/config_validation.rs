@@ -351,6 +351,9 @@ fn front_strings_nfc_and_control_characters() {
     assert_eq!(error(&id), "front_configs[0].id: not in Unicode NFC");
     // Precomposed text is kept as given.
     assert_eq!(resolved(&f("Café Nørd")).fronts[0].name, "Café Nørd");
+    // Names are repeated in every record: at most 200 characters (not bytes).
+    assert_eq!(resolved(&f(&"Ø".repeat(200))).fronts[0].name.chars().count(), 200);
+    assert_eq!(error(&f(&"Ø".repeat(201))), "front_configs[0].name: must have at most 200 characters, got 201");
 }
 
 #[test]

@@ -35,6 +35,8 @@ pub const MAX_FRONTS: usize = 64;
 pub const MAX_NATIONS: usize = 64;
 /// Most entries in `facility_configs`.
 pub const MAX_FACILITIES: usize = 64;
+/// Longest front or facility id/name, in characters (front names are repeated in every record).
+pub const MAX_NAME_CHARS: usize = 200;
 
 /// A front of the resolved configuration.
 #[derive(Clone, Debug, PartialEq)]

@@ -687,6 +687,11 @@ fn unit(v: &Value, p: &Path, c: &mut Ctx) -> Option<f64> {
 /// A string the resolved configuration keeps: no control characters or U+FFFE/U+FFFF, NFC.
 fn kept_string(v: &Value, p: &Path, c: &mut Ctx) -> Option<String> {
     let s = string(v, p, c)?;
+    let chars = s.chars().count();
+    if chars > MAX_NAME_CHARS {
+        c.err(p, format!("must have at most {MAX_NAME_CHARS} characters, got {chars}"));
+        return None;
+    }
     let bad = |ch: &char| matches!(*ch as u32, 0..=0x1f | 0x7f..=0x9f);
     if let Some(ch) = s.chars().find(bad) {
         c.err(p, format!("contains a control character (U+{:04X})", ch as u32));
