@@ -143,6 +143,44 @@ pub fn write_timestamp(out: &mut Vec<u8>, t: i64) {
     out.extend_from_slice(&b);
 }
 
+/// Writes timestamps like [`write_timestamp`], remembering the last day's `YYYY-MM-DD`: the events
+/// of one record fall on a few consecutive days, so most timestamps skip the calendar arithmetic.
+#[derive(Clone, Debug)]
+pub struct TimestampWriter {
+    day: i64,
+    ymd: [u8; 10],
+}
+
+impl Default for TimestampWriter {
+    fn default() -> Self {
+        TimestampWriter { day: i64::MIN, ymd: [0; 10] }
+    }
+}
+
+impl TimestampWriter {
+    /// Appends `YYYY-MM-DDThh:mm:ssZ` for `t` seconds since the epoch.
+    #[inline]
+    pub fn write(&mut self, out: &mut Vec<u8>, t: i64) {
+        let days = t.div_euclid(DAY);
+        if days != self.day {
+            let (y, m, d) = civil_from_days(days as i32);
+            ymd_into(&mut self.ymd, y, m, d);
+            self.day = days;
+        }
+        let secs = t.rem_euclid(DAY) as u32;
+        let mut b = [0u8; 20];
+        b[..10].copy_from_slice(&self.ymd);
+        b[10] = b'T';
+        two(&mut b, 11, secs / 3600);
+        b[13] = b':';
+        two(&mut b, 14, secs / 60 % 60);
+        b[16] = b':';
+        two(&mut b, 17, secs % 60);
+        b[19] = b'Z';
+        out.extend_from_slice(&b);
+    }
+}
+
 /// Writes a value held in integer tenths as `v/10 "." v%10` (DOMAIN.md §8.3).
 #[inline]
 pub fn write_tenths(out: &mut Vec<u8>, v: u32) {
@@ -193,6 +231,18 @@ mod tests {
         assert_eq!(hrs(9665), 27);
         assert_eq!(hrs(1799), 5);
         assert_eq!(hrs(0), 0);
+    }
+
+    #[test]
+    fn timestamp_writer_equals_write_timestamp() {
+        let mut w = TimestampWriter::default();
+        for t in (-3 * DAY..40 * DAY).step_by(4999).chain([0, DAY - 1, DAY, -1]) {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            write_timestamp(&mut a, t);
+            w.write(&mut b, t);
+            assert_eq!(a, b, "{t}");
+        }
     }
 
     #[test]

@@ -2,9 +2,12 @@
 
 use super::text::{json_str, uint};
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
-use crate::civil::{write_tenths, write_timestamp};
+use crate::civil::{write_tenths, TimestampWriter};
 use crate::config::Resolved;
+use crate::data::conditions::CONDITIONS;
+use crate::data::procedures::PROCEDURES;
 use crate::data::vitals::{BODY_TEMPERATURE, VITALS};
+use crate::data::vocab::Facility;
 use crate::patient::record::{EventType, PatientRecord, Timing};
 
 /// How records are framed.
@@ -25,6 +28,121 @@ pub struct JsonWriter {
     /// Front names, already JSON-escaped and quoted.
     fronts: Vec<Vec<u8>>,
     metadata: Vec<u8>,
+    frags: Fragments,
+    timestamps: TimestampWriter,
+}
+
+/// The constant parts of a record, rendered once per writer so that a record is written with a
+/// few appends of whole fragments instead of one per key, quote and word.
+#[derive(Clone, Debug)]
+struct Fragments {
+    /// `{"code":"…","display":"…"}` per procedure.
+    procedures: Vec<Vec<u8>>,
+    /// `{"code":"…","name":"…"` per condition.
+    conditions: Vec<Vec<u8>>,
+    /// `{"code":"…","display":"…","value":` per vital sign.
+    vital_heads: Vec<Vec<u8>>,
+    /// `,"unit":"…"}` per vital sign.
+    vital_tails: Vec<Vec<u8>>,
+    /// `{"facility":"…","date":"` per facility.
+    visit_heads: Vec<Vec<u8>>,
+    /// `{"event_type":"…","facility":"…","timestamp":"` per (event type, facility).
+    event_heads: Vec<Vec<u8>>,
+}
+
+const EVENT_TYPES: [EventType; 6] = [
+    EventType::Arrival,
+    EventType::EvacuationStart,
+    EventType::TransitStart,
+    EventType::Kia,
+    EventType::Rtd,
+    EventType::RemainsRole4,
+];
+
+impl Fragments {
+    fn new() -> Self {
+        let render = |f: &dyn Fn(&mut Vec<u8>)| {
+            let mut v = Vec::new();
+            f(&mut v);
+            v
+        };
+        Fragments {
+            procedures: PROCEDURES
+                .iter()
+                .map(|(code, display)| {
+                    render(&|o| {
+                        key(o, b"{\"code\":");
+                        lit(o, code);
+                        key(o, b",\"display\":");
+                        lit(o, display);
+                        o.push(b'}');
+                    })
+                })
+                .collect(),
+            conditions: CONDITIONS
+                .iter()
+                .map(|c| {
+                    render(&|o| {
+                        key(o, b"{\"code\":");
+                        lit(o, c.code);
+                        key(o, b",\"name\":");
+                        lit(o, c.display);
+                    })
+                })
+                .collect(),
+            vital_heads: VITALS
+                .iter()
+                .map(|(code, display, _)| {
+                    render(&|o| {
+                        key(o, b"{\"code\":");
+                        lit(o, code);
+                        key(o, b",\"display\":");
+                        lit(o, display);
+                        key(o, b",\"value\":");
+                    })
+                })
+                .collect(),
+            vital_tails: VITALS
+                .iter()
+                .map(|(_, _, unit)| {
+                    render(&|o| {
+                        key(o, b",\"unit\":");
+                        lit(o, unit);
+                        o.push(b'}');
+                    })
+                })
+                .collect(),
+            visit_heads: Facility::ALL
+                .iter()
+                .map(|f| {
+                    render(&|o| {
+                        key(o, b"{\"facility\":");
+                        lit(o, f.as_str());
+                        key(o, b",\"date\":\"");
+                    })
+                })
+                .collect(),
+            event_heads: EVENT_TYPES
+                .iter()
+                .flat_map(|t| Facility::ALL.iter().map(move |f| (*t, *f)))
+                .map(|(t, f)| {
+                    render(&|o| {
+                        key(o, b"{\"event_type\":");
+                        lit(o, t.as_str());
+                        key(o, b",\"facility\":");
+                        lit(o, f.as_str());
+                        key(o, b",\"timestamp\":\"");
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    #[inline]
+    fn event_head(&self, t: EventType, f: Facility) -> &[u8] {
+        let ti = EVENT_TYPES.iter().position(|x| *x == t).unwrap_or(0);
+        &self.event_heads[ti * Facility::COUNT + f.index()]
+    }
 }
 
 impl JsonWriter {
@@ -39,7 +157,13 @@ impl JsonWriter {
                 v
             })
             .collect();
-        JsonWriter { framing, fronts, metadata: metadata_json(meta) }
+        JsonWriter {
+            framing,
+            fronts,
+            metadata: metadata_json(meta),
+            frags: Fragments::new(),
+            timestamps: TimestampWriter::default(),
+        }
     }
 }
 
@@ -82,7 +206,7 @@ impl RecordWriter for JsonWriter {
             out.push(b',');
         }
         let front = self.fronts.get(rec.front as usize).map_or(&b"\"\""[..], |f| &f[..]);
-        write_record(rec, front, out);
+        write_record(rec, front, &self.frags, &mut self.timestamps, out);
         if self.framing == JsonFraming::Lines {
             out.push(b'\n');
         }
@@ -110,23 +234,18 @@ fn lit(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-#[inline]
-fn ts(out: &mut Vec<u8>, t: i64) {
-    out.push(b'"');
-    write_timestamp(out, t);
-    out.push(b'"');
-}
-
 /// Writes one record as compact JSON, keys in the order of DOMAIN.md §8.1.
 /// `front` is the front name, already quoted and escaped.
-pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
+fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut TimestampWriter, out: &mut Vec<u8>) {
     let ctx = &rec.context;
+    let nationality = rec.nationality.as_str();
+    let gender = rec.gender.as_str();
     key(out, b"{\"id\":");
     uint(out, rec.id);
     key(out, b",\"nationality\":");
-    lit(out, rec.nationality.as_str());
+    lit(out, nationality);
     key(out, b",\"gender\":");
-    lit(out, rec.gender.as_str());
+    lit(out, gender);
     key(out, b",\"injury_type\":");
     lit(out, rec.injury_type.as_str());
     key(out, b",\"triage_category\":");
@@ -146,13 +265,13 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     key(out, b",\"given_name\":");
     json_str(out, d.given_name);
     key(out, b",\"gender\":");
-    lit(out, rec.gender.as_str());
+    lit(out, gender);
     key(out, b",\"id_number\":");
     json_str(out, &d.id_number);
     key(out, b",\"birthdate\":\"");
     d.birthdate.write(out);
     key(out, b"\",\"nationality\":");
-    lit(out, rec.nationality.as_str());
+    lit(out, nationality);
     if let Some(r) = d.religion {
         key(out, b",\"religion\":");
         lit(out, r.code());
@@ -172,11 +291,10 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
 
     key(out, b"},\"conditions\":[");
     for (k, c) in rec.conditions.iter().enumerate() {
-        let info = c.info();
-        key(out, if k == 0 { b"{\"code\":" } else { b",{\"code\":" });
-        lit(out, info.code);
-        key(out, b",\"name\":");
-        lit(out, info.display);
+        if k > 0 {
+            out.push(b',');
+        }
+        key(out, &frags.conditions[c.0 as usize]);
         if k == 0 {
             key(out, b",\"severity\":");
             lit(out, rec.primary_severity.as_str());
@@ -188,33 +306,30 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
 
     key(out, b",\"treatments\":[");
     for (k, v) in rec.visits.iter().enumerate() {
-        key(out, if k == 0 { b"{\"facility\":" } else { b",{\"facility\":" });
-        lit(out, v.facility.as_str());
-        key(out, b",\"date\":");
-        ts(out, v.date);
-        key(out, b",\"treatments\":[");
+        if k > 0 {
+            out.push(b',');
+        }
+        key(out, &frags.visit_heads[v.facility.index()]);
+        ts.write(out, v.date);
+        key(out, b"\",\"treatments\":[");
         for (j, p) in v.treatments.iter().enumerate() {
-            key(out, if j == 0 { b"{\"code\":" } else { b",{\"code\":" });
-            lit(out, p.code());
-            key(out, b",\"display\":");
-            lit(out, p.display());
-            out.push(b'}');
+            if j > 0 {
+                out.push(b',');
+            }
+            key(out, &frags.procedures[p.0 as usize]);
         }
         key(out, b"],\"observations\":[");
-        for (j, (code, display, unit)) in VITALS.iter().enumerate() {
-            key(out, if j == 0 { b"{\"code\":" } else { b",{\"code\":" });
-            lit(out, code);
-            key(out, b",\"display\":");
-            lit(out, display);
-            key(out, b",\"value\":");
+        for j in 0..VITALS.len() {
+            if j > 0 {
+                out.push(b',');
+            }
+            key(out, &frags.vital_heads[j]);
             if j == BODY_TEMPERATURE {
                 write_tenths(out, v.vitals[j] as u32);
             } else {
                 super::text::int(out, v.vitals[j] as i64);
             }
-            key(out, b",\"unit\":");
-            lit(out, unit);
-            out.push(b'}');
+            key(out, &frags.vital_tails[j]);
         }
         key(out, b"]}");
     }
@@ -222,13 +337,12 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     key(out, b"],\"movement_timeline\":[");
     let triage = rec.triage.as_str();
     for (k, e) in rec.timeline.iter().enumerate() {
-        key(out, if k == 0 { b"{\"event_type\":" } else { b",{\"event_type\":" });
-        lit(out, e.kind.as_str());
-        key(out, b",\"facility\":");
-        lit(out, e.facility.as_str());
-        key(out, b",\"timestamp\":");
-        ts(out, e.time);
-        key(out, b",\"hours_since_injury\":");
+        if k > 0 {
+            out.push(b',');
+        }
+        key(out, frags.event_head(e.kind, e.facility));
+        ts.write(out, e.time);
+        key(out, b"\",\"hours_since_injury\":");
         write_tenths(out, e.hours_since_injury);
         match e.kind {
             EventType::Arrival | EventType::RemainsRole4 => {}
@@ -281,9 +395,9 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
         out.push(b'}');
     }
 
-    key(out, b"],\"injury_time\":");
-    ts(out, ctx.injury_time);
-    key(out, b",\"scenario\":");
+    key(out, b"],\"injury_time\":\"");
+    ts.write(out, ctx.injury_time);
+    key(out, b"\",\"scenario\":");
     lit(out, ctx.scenario.as_str());
     key(out, b",\"event_id\":\"");
     ctx.event_id.write(out);
