@@ -132,3 +132,39 @@ fn cli_exit_codes() {
     assert_eq!(full.status.code(), Some(2), "{}", String::from_utf8_lossy(&full.stderr));
     assert!(String::from_utf8_lossy(&full.stderr).contains("No space left"));
 }
+
+#[test]
+fn cli_validate_prints_every_error_or_the_resolved_configuration() {
+    let dir = std::env::temp_dir().join(format!("patientgen-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"days_of_fighting": 400, "warfare_types": {"artilery": true},
+            "front_configs": [{"name": "X", "nationality_distribution": [{"nationality_code": "XYZ", "percentage": 1}]}]}"#,
+    )
+    .unwrap();
+    let o = cli(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let lines: Vec<String> = String::from_utf8_lossy(&o.stderr).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "days_of_fighting: must be between 1 and 365, got 400",
+            "warfare_types.artilery: unknown warfare type; did you mean \"artillery\"?",
+            "front_configs[0].nationality_distribution[0].nationality_code: unknown nation \"XYZ\"",
+        ]
+    );
+    let good = dir.join("good.json");
+    std::fs::write(&good, r#"{"preset": "cbrn_incident", "seed": 5}"#).unwrap();
+    let o = cli(&["validate", good.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("the resolved configuration is JSON");
+    assert_eq!(v["total_patients"], 1500);
+    assert_eq!(v["days_of_fighting"], 3);
+    assert_eq!(v["warfare_types"]["cbrn"], true);
+    assert_eq!(v["warfare_types"].as_object().unwrap().len(), 8);
+    assert_eq!(v.as_object().unwrap().len(), 14, "the 14 keys of DOMAIN.md §2.6");
+    let _ = std::fs::remove_dir_all(&dir);
+}

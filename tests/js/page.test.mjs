@@ -405,3 +405,27 @@ test("phone width (375 px): no horizontal scrolling, every control reachable", a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("in the browser, an invalid config throws a ConfigError listing paths (package API)", async () => {
+  const { page, errors } = await openPage();
+  const result = await page.evaluate(async () => {
+    const pg = await import("../js/browser.js");
+    await pg.default();
+    try {
+      new pg.Generator({ days_of_fighting: 400, warfare_types: { artilery: true } });
+      return { thrown: false };
+    } catch (e) {
+      return { thrown: true, name: e.name, isConfigError: e instanceof pg.ConfigError, errors: e.errors };
+    }
+  });
+  assert.equal(result.thrown, true);
+  assert.equal(result.name, "ConfigError");
+  assert.equal(result.isConfigError, true);
+  assert.deepEqual(
+    result.errors.map((e) => e.path),
+    ["days_of_fighting", "warfare_types.artilery"],
+  );
+  assert.match(result.errors[1].message, /did you mean "artillery"/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
