@@ -134,6 +134,120 @@ fn write(c: &mut Criterion) {
     g.finish();
 }
 
+/// The naive baseline of DESIGN.md §5: the same records as owned `String`/`Vec` structs written
+/// with `#[derive(Serialize)]` + `serde_json::to_writer` (the writer must reach ≥ 1.5 × its MB/s).
+mod naive {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Patient {
+        id: u64,
+        nationality: String,
+        gender: String,
+        injury_type: String,
+        triage_category: String,
+        status: String,
+        front: String,
+        final_status: String,
+        last_facility: String,
+        demographics: Demographics,
+        conditions: Vec<Condition>,
+        severity: u8,
+        treatments: Vec<Visit>,
+        movement_timeline: Vec<Event>,
+        injury_time: String,
+        scenario: String,
+        event_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mass_casualty: Option<bool>,
+        day: String,
+        body_part: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        environmental_conditions: Option<Vec<String>>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Demographics {
+        family_name: String,
+        given_name: String,
+        gender: String,
+        id_number: String,
+        birthdate: String,
+        nationality: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        religion: Option<String>,
+        weight: f64,
+        blood_type: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Condition {
+        code: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        severity: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Visit {
+        facility: String,
+        date: String,
+        treatments: Vec<Coded>,
+        observations: Vec<Observation>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Coded {
+        code: String,
+        display: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Observation {
+        code: String,
+        display: String,
+        value: f64,
+        unit: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Event {
+        event_type: String,
+        facility: String,
+        timestamp: String,
+        hours_since_injury: f64,
+        #[serde(flatten)]
+        extra: std::collections::BTreeMap<String, serde_json::Value>,
+    }
+}
+
+fn naive_serde_json(c: &mut Criterion) {
+    let chunk = ndjson_chunk(&default_config(RECORDS));
+    let recs: Vec<naive::Patient> = chunk
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("our ndjson parses into the naive structs"))
+        .collect();
+    let mut out = Vec::with_capacity(16 << 20);
+    for r in &recs {
+        serde_json::to_writer(&mut out, r).expect("serialise");
+        out.push(b'\n');
+    }
+    let mut g = c.benchmark_group("write");
+    g.throughput(Throughput::Bytes(out.len() as u64));
+    g.bench_function("naive-serde-json/1000", |b| {
+        b.iter(|| {
+            out.clear();
+            for r in &recs {
+                serde_json::to_writer(&mut out, black_box(r)).expect("serialise");
+                out.push(b'\n');
+            }
+            out.len()
+        })
+    });
+    g.finish();
+}
+
 fn transforms(c: &mut Criterion) {
     let cfg = default_config(RECORDS);
     let chunk = ndjson_chunk(&cfg);
@@ -168,5 +282,5 @@ fn transforms(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(stages, plan, patient, write, transforms);
+criterion_group!(stages, plan, patient, write, naive_serde_json, transforms);
 criterion_main!(stages);
