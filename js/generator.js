@@ -311,5 +311,15 @@ export function makeApi(wasm) {
     }
   }
 
-  return { Generator, ConfigError, validateConfig, presets, yieldToEventLoop };
+  return {
+    Generator,
+    ConfigError,
+    validateConfig,
+    presets,
+    yieldToEventLoop,
+    /** Throws what `e` becomes on its way out of the API (tests). */
+    translateForTest: (e) => {
+      throw translate(e);
+    },
+  };
 }

@@ -31,6 +31,14 @@ fn install_panic_hook() {
     });
 }
 
+/// Panics on purpose, so tests can check that a panic reaches JavaScript with its message.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTest)]
+pub fn panic_for_test() {
+    install_panic_hook();
+    panic!("deliberate panic for the panic-hook test");
+}
+
 /// The message of the last panic, if one happened (the module instance is unusable after it).
 #[wasm_bindgen(js_name = lastPanic)]
 pub fn last_panic() -> Option<String> {
