@@ -37,5 +37,11 @@ cargo build --release --locked --bin patientgen
 bash scripts/build-wasm.sh
 bash scripts/test-wasm.sh
 
+step "bench smoke run (native and wasm columns; no speed assertions)"
+table=$(target/release/patientgen bench --quick)
+echo "$table"
+# The wasm column must be there (a ratio in the last column), not skipped.
+grep -Eq '^\| 1,000 \|.*\| [0-9]+\.[0-9]{2} \|$' <<<"$table"
+
 step "node --test: the npm package, the page and the edge worker"
 node --test --test-concurrency=1 tests/js/
