@@ -126,21 +126,7 @@ fn two<const N: usize>(b: &mut [u8; N], at: usize, v: u32) {
 /// Writes an RFC 3339 UTC timestamp `YYYY-MM-DDThh:mm:ssZ`.
 #[inline]
 pub fn write_timestamp(out: &mut Vec<u8>, t: i64) {
-    let days = t.div_euclid(DAY);
-    let secs = t.rem_euclid(DAY) as u32;
-    let (y, m, d) = civil_from_days(days as i32);
-    let mut b = [0u8; 20];
-    let mut ymd = [0u8; 10];
-    ymd_into(&mut ymd, y, m, d);
-    b[..10].copy_from_slice(&ymd);
-    b[10] = b'T';
-    two(&mut b, 11, secs / 3600);
-    b[13] = b':';
-    two(&mut b, 14, secs / 60 % 60);
-    b[16] = b':';
-    two(&mut b, 17, secs % 60);
-    b[19] = b'Z';
-    out.extend_from_slice(&b);
+    TimestampWriter::default().write(out, t);
 }
 
 /// Writes timestamps like [`write_timestamp`], remembering the last day's `YYYY-MM-DD`: the events
@@ -234,14 +220,16 @@ mod tests {
     }
 
     #[test]
-    fn timestamp_writer_equals_write_timestamp() {
+    fn timestamp_writer_keeps_days_apart() {
+        // One writer across many days (its day cache) against an independent formatting.
         let mut w = TimestampWriter::default();
-        for t in (-3 * DAY..40 * DAY).step_by(4999).chain([0, DAY - 1, DAY, -1]) {
-            let mut a = Vec::new();
+        for t in (-3 * DAY..40 * DAY).step_by(4999).chain([0, DAY - 1, DAY, -1, 0]) {
+            let (y, m, d) = civil_from_days(t.div_euclid(DAY) as i32);
+            let s = t.rem_euclid(DAY);
+            let expected = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60);
             let mut b = Vec::new();
-            write_timestamp(&mut a, t);
             w.write(&mut b, t);
-            assert_eq!(a, b, "{t}");
+            assert_eq!(String::from_utf8(b).unwrap(), expected, "{t}");
         }
     }
 
