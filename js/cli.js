@@ -152,9 +152,11 @@ function validate(argv) {
 }
 
 function listPresets() {
-  for (const p of presets()) {
-    console.log([p.id, p.name, p.total_patients, p.days_of_fighting, p.warfare_types.join(",")].join("\t"));
-  }
+  // The native CLI's table, column for column.
+  const row = (id, name, patients, days, types) =>
+    `${id.padEnd(20)} ${name.padEnd(34)} ${String(patients).padStart(8)} ${String(days).padStart(5)}  ${types}`;
+  console.log(row("id", "name", "patients", "days", "warfare types"));
+  for (const p of presets()) console.log(row(p.id, p.name, p.total_patients, p.days_of_fighting, p.warfare_types.join(",")));
 }
 
 async function decrypt(argv) {

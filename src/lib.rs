@@ -77,3 +77,24 @@ pub fn presets_json() -> String {
         .collect();
     serde_json::Value::Array(list).to_string()
 }
+
+/// The resolved configuration as pretty JSON in the key order of DOMAIN.md §2.6 (what
+/// `patientgen validate` prints). Whole-number weights are written as integers (`1`, not `1.0`),
+/// as JavaScript's `JSON.stringify` and RFC 8785 write them, so every front end prints the same text.
+pub fn resolved_pretty_json(r: &Resolved) -> String {
+    fn whole_numbers_as_integers(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) => {
+                if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    *v = serde_json::Value::from(f as i64);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(whole_numbers_as_integers),
+            serde_json::Value::Object(o) => o.values_mut().for_each(whole_numbers_as_integers),
+            _ => {}
+        }
+    }
+    let mut v = config::resolved_to_json(r);
+    whole_numbers_as_integers(&mut v);
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}

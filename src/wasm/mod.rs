@@ -95,11 +95,12 @@ fn parse(config: &JsValue) -> Result<config::Scenario, JsValue> {
     config::parse_scenario(&scenario_text(config)?).map_err(|e| config_error(&e))
 }
 
-/// Validates a scenario; returns the resolved configuration as a JSON string, or throws a
+/// Validates a scenario; returns the resolved configuration as pretty JSON text (the CLI's
+/// `validate` output), or throws a
 /// `ConfigError` whose `errors` list every problem as `{path, message}`.
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> Result<String, JsValue> {
-    Ok(parse(&config)?.resolved.canonical_json())
+    Ok(crate::resolved_pretty_json(&parse(&config)?.resolved))
 }
 
 /// Draws a seed from `crypto.getRandomValues` (DOMAIN.md §1.6).

@@ -216,3 +216,27 @@ test("encryption round trips: JS encrypt → native decrypt, native encrypt → 
   // Too short a password is a ConfigError before any work.
   assert.throws(() => new Generator({}, { encryption: { password: "short" } }), (e) => e.name === "ConfigError");
 });
+
+test("the npm bin prints what the native CLI prints: presets, validate, and the same exit codes", () => {
+  const bin = join(project, "node_modules/.bin/patientgen");
+  const run = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8" });
+  const dir = mkdtempSync(join(tmpdir(), "pg-validate-"));
+  assert.equal(run(bin, ["presets"]).stdout, run(native, ["presets"]).stdout);
+  for (const [name, text] of [
+    ["default", "{}"],
+    ["preset", '{"preset": "training_exercise", "seed": 3}'],
+    ["reference", '{"configuration": {"total_patients": 10, "warfare_types": {"naval": true}}, "name": "x"}'],
+  ]) {
+    writeFileSync(join(dir, `${name}.json`), text);
+    const a = run(bin, ["validate", join(dir, `${name}.json`)]);
+    const b = run(native, ["validate", join(dir, `${name}.json`)]);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout, name);
+  }
+  writeFileSync(join(dir, "bad.json"), '{"days_of_fighting": 0, "tempo": "fast"}');
+  const a = run(bin, ["validate", join(dir, "bad.json")]);
+  const b = run(native, ["validate", join(dir, "bad.json")]);
+  assert.equal(a.status, 1);
+  assert.equal(b.status, 1);
+  assert.equal(a.stderr, b.stderr);
+});

@@ -195,8 +195,7 @@ fn validate(file: &Path) -> i32 {
     };
     match patientgen::parse_scenario(&text) {
         Ok(s) => {
-            let v = config::resolved_to_json(&s.resolved);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            println!("{}", patientgen::resolved_pretty_json(&s.resolved));
             for key in &s.ignored_keys {
                 eprintln!("{key}: accepted and ignored (not used by patientgen)");
             }
