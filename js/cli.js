@@ -14,15 +14,17 @@ const USAGE = `usage:
                       [-o FILE | -o -] [--progress auto|always|never] [--metrics FILE]
   patientgen validate FILE
   patientgen presets
-  patientgen decrypt [--password-file F] IN OUT`;
+  patientgen decrypt [--password-file F] IN OUT
+  patientgen bench [--patients 100,1000,10000,100000,1000000] [--format F] [--large] [--quick]`;
 
 class UsageError extends Error {}
 
 const FLAGS = {
   generate: ["config", "preset", "patients", "seed", "format", "compress", "encrypt", "password-file", "chunk-size", "range", "shard", "o", "output", "progress", "metrics"],
   decrypt: ["password-file"],
+  bench: ["patients", "format", "large", "quick"],
 };
-const BOOLEAN = new Set(["encrypt"]);
+const BOOLEAN = new Set(["encrypt", "large", "quick"]);
 
 function parseArgs(argv, command) {
   const flags = {};
@@ -168,6 +170,45 @@ async function decrypt(argv) {
   await input.pipeThrough(decryptStream(pw)).pipeTo(output);
 }
 
+/** The scaling table of the wasm engine in this Node process (the native CLI adds its own column). */
+function bench(argv) {
+  const { flags, positional } = parseArgs(argv, "bench");
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const format = flags.format ?? "ndjson";
+  let sizes = flags.quick ? [100, 1000] : [100, 1000, 10000, 100000, 1000000];
+  if (flags.large && !flags.quick) sizes.push(10000000);
+  if (flags.patients) {
+    sizes = flags.patients.split(",").map((x) => {
+      if (!/^\d+$/.test(x.trim()) || Number(x) < 1) throw new UsageError(`invalid value '${flags.patients}' for '--patients'`);
+      return Number(x);
+    });
+  }
+  console.log("| N | wasm time | wasm patients/s | wasm MB/s | chunks | Node peak RSS |");
+  console.log("|---:|---:|---:|---:|---:|---:|");
+  for (const n of sizes) {
+    const reps = Math.min(100, Math.max(1, Math.floor(300000 / n)));
+    let best = Infinity;
+    let bytes = 0;
+    let chunks = 0;
+    for (let r = 0; r < reps; r++) {
+      const t0 = process.hrtime.bigint();
+      const gen = new Generator("{}", { patients: n, seed: 1, format });
+      let counted = 0;
+      for (let c = gen.nextChunk(); c !== undefined; c = gen.nextChunk()) counted += c.length;
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+      bytes = counted;
+      chunks = gen.counters.chunks;
+      gen.free();
+    }
+    const time = best < 1 ? `${(best * 1000).toFixed(2)} ms` : `${best.toFixed(2)} s`;
+    const rss = (process.resourceUsage().maxRSS / 1024).toFixed(1);
+    console.log(
+      `| ${n.toLocaleString("en")} | ${time} | ${Math.round(n / best).toLocaleString("en")} | ${Math.round(bytes / 1e6 / best)} | ${chunks.toLocaleString("en")} | ${rss} MiB |`,
+    );
+  }
+  console.log(`\nDefault scenario, seed 1, ${format}, null sink; wasm in Node ${process.version}. The native CLI's \`patientgen bench\` prints native and wasm side by side.`);
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   switch (command) {
@@ -179,6 +220,8 @@ async function main(argv) {
       return listPresets();
     case "decrypt":
       return decrypt(rest);
+    case "bench":
+      return bench(rest);
     case "--help":
     case "-h":
     case "help":

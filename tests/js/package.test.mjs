@@ -240,3 +240,10 @@ test("the npm bin prints what the native CLI prints: presets, validate, and the 
   assert.equal(b.status, 1);
   assert.equal(a.stderr, b.stderr);
 });
+
+test("npx patientgen bench --quick prints the wasm scaling table", () => {
+  const out = execFileSync(join(project, "node_modules/.bin/patientgen"), ["bench", "--quick"], { encoding: "utf8" });
+  const rows = out.split("\n").filter((l) => /^\| [\d,]+ \|/.test(l));
+  assert.deepEqual(rows.map((r) => r.split("|")[1].trim()), ["100", "1,000"]);
+  for (const r of rows) assert.equal(r.split("|").length, 8, r);
+});
