@@ -10,62 +10,21 @@ use patientgen::patient::attributes::Attributes;
 use patientgen::patient::record::{EventContext, PatientRecord};
 use patientgen::rng::{patient_stream, PatientStream, Xo};
 
+mod common;
+
 const N: u64 = 200_000;
 
 // ---------------------------------------------------------------------------------------------
 // Statistics helpers (12): chi-square with small-cell merging, shares within 4.9σ.
 
-/// Upper 1e-6 quantile of chi-square (12; Wilson–Hilferty beyond df 7).
-fn chi2_critical(df: usize) -> f64 {
-    const TABLE: [f64; 7] = [23.93, 27.63, 30.66, 33.38, 35.89, 38.26, 40.52];
-    if (1..=7).contains(&df) {
-        return TABLE[df - 1];
-    }
-    let z = 4.753_424;
-    let d = df as f64;
-    let t = 1.0 - 2.0 / (9.0 * d) + z * (2.0 / (9.0 * d)).sqrt();
-    d * t * t * t
-}
-
-/// Chi-square statistic and df after merging cells with expected count < 5 (12).
-fn chi_square(observed: &[u64], probabilities: &[f64]) -> (f64, usize) {
-    assert_eq!(observed.len(), probabilities.len());
-    let n: u64 = observed.iter().sum();
-    let total_p: f64 = probabilities.iter().sum();
-    let mut cells: Vec<(f64, f64)> =
-        observed.iter().zip(probabilities).map(|(&o, &p)| (o as f64, n as f64 * p / total_p)).collect();
-    loop {
-        if cells.len() < 2 {
-            break;
-        }
-        let (i, min) =
-            cells.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, c)| if c.1 < acc.1 { (i, c.1) } else { acc });
-        if min >= 5.0 {
-            break;
-        }
-        let j = if i == 0 {
-            1
-        } else if i + 1 == cells.len() || cells[i - 1].1 <= cells[i + 1].1 {
-            i - 1
-        } else {
-            i + 1
-        };
-        let merged = cells.remove(i);
-        let j = if j > i { j - 1 } else { j };
-        cells[j].0 += merged.0;
-        cells[j].1 += merged.1;
-    }
-    let stat = cells.iter().map(|&(o, e)| (o - e) * (o - e) / e).sum();
-    (stat, cells.len().saturating_sub(1))
-}
-
+/// A chi-square test (12: cells with expected count < 5 merged, exact critical value at α = 1e-6).
 fn assert_chi(name: &str, observed: &[u64], probabilities: &[f64]) {
-    let (stat, df) = chi_square(observed, probabilities);
-    if df == 0 {
-        return;
-    }
-    let crit = chi2_critical(df);
-    assert!(stat <= crit, "{name}: chi2 {stat:.2} > {crit:.2} (df {df}); observed {observed:?}, p {probabilities:?}");
+    assert_eq!(observed.len(), probabilities.len(), "{name}");
+    let cells: Vec<(String, f64, u64)> =
+        observed.iter().zip(probabilities).enumerate().map(|(i, (&o, &p))| (format!("cell {i}"), p, o)).collect();
+    let mut report = common::Report::default();
+    report.chi_square(name, &cells);
+    report.finish(name);
 }
 
 fn assert_share(name: &str, count: u64, n: u64, p: f64) {
@@ -122,169 +81,20 @@ fn code(c: &str) -> ConditionId {
     ConditionId::by_code(c).unwrap_or_else(|| panic!("unknown code {c}"))
 }
 
-// Expected tables restated from DOMAIN.md (the check).
+// Expected tables: the restatement of DOMAIN.md in tests/common (the check).
+use common::{CBRN_POOL, DISEASE_POOL, INJURY_MOD as MODIFIERS, NBI_POOL, TRIAGE_ROWS as TRIAGE};
 
-/// Injury modifier BI / NBI / Disease (3.1.1), by `Warfare` index.
-const MODIFIERS: [[f64; 3]; 9] = [
-    [1.5, 0.9, 0.8],
-    [2.5, 0.6, 0.3],
-    [1.3, 1.4, 1.2],
-    [1.0, 1.3, 1.5],
-    [2.0, 0.5, 0.2],
-    [1.4, 1.1, 0.7],
-    [0.1, 0.3, 5.0],
-    [0.3, 1.8, 2.0],
-    [1.0, 1.0, 1.0],
-];
-
-/// Triage table 6.1 by `Warfare` index, injury type.
-const TRIAGE: [[[f64; 3]; 3]; 9] = [
-    [[0.35, 0.45, 0.20], [0.15, 0.35, 0.50], [0.10, 0.30, 0.60]],
-    [[0.50, 0.35, 0.15], [0.25, 0.45, 0.30], [0.10, 0.40, 0.50]],
-    [[0.40, 0.40, 0.20], [0.30, 0.40, 0.30], [0.15, 0.35, 0.50]],
-    [[0.25, 0.50, 0.25], [0.10, 0.40, 0.50], [0.05, 0.35, 0.60]],
-    [[0.60, 0.30, 0.10], [0.20, 0.50, 0.30], [0.05, 0.35, 0.60]],
-    [[0.40, 0.40, 0.20], [0.25, 0.40, 0.35], [0.10, 0.35, 0.55]],
-    [[0.80, 0.15, 0.05], [0.40, 0.40, 0.20], [0.70, 0.25, 0.05]],
-    [[0.10, 0.40, 0.50], [0.05, 0.30, 0.65], [0.05, 0.25, 0.70]],
-    [[0.40, 0.40, 0.20], [0.20, 0.30, 0.50], [0.20, 0.30, 0.50]],
-];
-
-/// A Battle Injury pattern of 6.3: (code, weight) in table order, and the polytrauma rate.
+/// The Battle Injury pattern of `scenario` (6.3): (code, weight) of its non-zero rows in table
+/// order, and its polytrauma rate.
 fn pattern(scenario: Warfare) -> (Vec<(&'static str, f64)>, f64) {
-    match scenario {
-        Warfare::Conventional => (
-            vec![
-                ("262574004", 0.25),
-                ("125643001", 0.20),
-                ("262560006", 0.15),
-                ("125605004", 0.12),
-                ("312608009", 0.10),
-                ("424863004", 0.06),
-                ("127295002", 0.05),
-                ("125666000", 0.04),
-                ("262595009", 0.03),
-            ],
-            0.40,
-        ),
-        Warfare::Artillery | Warfare::Drone => (
-            vec![
-                ("125643001", 0.35),
-                ("262560006", 0.20),
-                ("125605004", 0.05),
-                ("424863004", 0.05),
-                ("127295002", 0.08),
-                ("125666000", 0.15),
-                ("262595009", 0.10),
-                ("271825005", 0.02),
-            ],
-            0.65,
-        ),
-        Warfare::Urban => (
-            vec![
-                ("262574004", 0.30),
-                ("125643001", 0.15),
-                ("262560006", 0.25),
-                ("125605004", 0.08),
-                ("312608009", 0.10),
-                ("127295002", 0.05),
-                ("125665001", 0.04),
-                ("73595000", 0.03),
-            ],
-            0.45,
-        ),
-        Warfare::Guerrilla => (
-            vec![
-                ("125643001", 0.20),
-                ("262560006", 0.15),
-                ("125605004", 0.10),
-                ("424863004", 0.08),
-                ("127295002", 0.07),
-                ("125666000", 0.12),
-                ("262595009", 0.25),
-                ("397181002", 0.03),
-            ],
-            0.70,
-        ),
-        _ => (
-            vec![
-                ("262574004", 0.20),
-                ("125643001", 0.18),
-                ("262560006", 0.16),
-                ("125605004", 0.12),
-                ("312608009", 0.10),
-                ("424863004", 0.06),
-                ("127295002", 0.05),
-                ("125666000", 0.04),
-                ("262595009", 0.06),
-                ("73595000", 0.03),
-            ],
-            0.50,
-        ),
-    }
+    let k = common::PATTERN_OF[scenario.index()];
+    let rows = common::BI_PATTERNS.iter().filter(|(_, w)| w[k] > 0.0).map(|&(c, w)| (c, w[k])).collect();
+    (rows, common::POLYTRAUMA[k])
 }
 
-const NBI_POOL: [(&str, f64); 21] = [
-    ("44465007", 0.18),
-    ("284549007", 0.10),
-    ("125667009", 0.08),
-    ("34095006", 0.07),
-    ("16114001", 0.06),
-    ("70704007", 0.05),
-    ("65966004", 0.05),
-    ("62106007", 0.05),
-    ("403190006", 0.04),
-    ("39848009", 0.04),
-    ("21522001", 0.04),
-    ("33737001", 0.03),
-    ("58150001", 0.03),
-    ("283385000", 0.03),
-    ("370247008", 0.03),
-    ("267036007", 0.03),
-    ("403191005", 0.02),
-    ("386689009", 0.02),
-    ("370977006", 0.02),
-    ("23924001", 0.02),
-    ("15724005", 0.01),
-];
-
-const DISEASE_POOL: [(&str, f64); 13] = [
-    ("195662009", 0.16),
-    ("25374005", 0.15),
-    ("62315008", 0.10),
-    ("73595000", 0.10),
-    ("6142004", 0.08),
-    ("43878008", 0.06),
-    ("10509002", 0.06),
-    ("386661006", 0.06),
-    ("68566005", 0.06),
-    ("49727002", 0.05),
-    ("16932000", 0.05),
-    ("9826008", 0.05),
-    ("29857009", 0.02),
-];
-
-const CBRN_POOL: [(&str, f64); 8] = [
-    ("16932000", 0.20),
-    ("271825005", 0.20),
-    ("267036007", 0.15),
-    ("9826008", 0.15),
-    ("49727002", 0.10),
-    ("386661006", 0.10),
-    ("422400008", 0.05),
-    ("25064002", 0.05),
-];
-
-/// Correlation lists of 6.4.
+/// The correlated secondaries of `primary` (6.4), empty when it has no list.
 fn correlation_list(primary: ConditionId) -> Vec<ConditionId> {
-    let list: &[&str] = match primary.info().code {
-        "125643001" => &["262560006", "125666000", "127295002", "271825005"],
-        "262595009" => &["125605004", "424863004", "397181002", "125666000"],
-        "262560006" => &["131148009", "125605004", "31892009"],
-        "127295002" => &["125605004", "370247008", "125665001"],
-        "262574004" => &["262560006", "125605004", "131148009"],
-        _ => &[],
-    };
+    let list = common::CORRELATED.iter().find(|(c, _)| *c == primary.info().code).map_or(&[][..], |(_, l)| *l);
     list.iter().map(|c| code(c)).collect()
 }
 
