@@ -658,6 +658,7 @@ function outputName() {
     const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: currentSeed() ?? 0 });
     base = probe.fileName.replace(/^patients\./, "");
     type = probe.contentType;
+    probe.free(); // release its wasm memory now (the page calls this on every form change)
   } catch {
     return null;
   }
