@@ -79,12 +79,6 @@ impl Format {
             Format::FhirR4 => "application/fhir+ndjson",
         }
     }
-
-    /// Whether shard outputs concatenate to the single-run output (all uncompressed formats do,
-    /// DOMAIN.md §1.1 rule 4; compression and encryption are per run).
-    pub fn shard_concatenable(self) -> bool {
-        true
-    }
 }
 
 /// Run metadata written by `json-wrapped` and the XML root (9.1).

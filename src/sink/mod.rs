@@ -45,9 +45,6 @@ pub enum SinkError {
     /// The compressor failed.
     #[error("compression failed: {0}")]
     Compression(String),
-    /// The encryptor failed.
-    #[error("encryption failed: {0}")]
-    Encryption(String),
     /// Encryption parameters were rejected or a cipher operation failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
