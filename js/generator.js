@@ -180,13 +180,25 @@ export function makeApi(wasm) {
       return chunk;
     }
 
+    /**
+     * The next chunk as a view into the engine's memory (no copy), or undefined at the end.
+     * Synchronous. The view is valid only until the next call on this generator, which overwrites
+     * it: use it at once (fs.writeSync, a hash, a byte count); keep or queue chunks with nextChunk().
+     */
+    nextChunkView() {
+      const before = this.#engine.counters.patientsGenerated;
+      const chunk = this.#step(true);
+      this.#written += this.#engine.counters.patientsGenerated - before;
+      return chunk;
+    }
+
     /** The next chunk and the number of records it completes. */
     #next() {
       const before = this.#engine.counters.patientsGenerated;
       return [this.#step(), this.#engine.counters.patientsGenerated - before];
     }
 
-    #step() {
+    #step(view = false) {
       if (this.#pending) {
         throw new Error("encryption with a password needs the asynchronous API (pipeTo, readable, for await)");
       }
@@ -196,7 +208,7 @@ export function makeApi(wasm) {
       if (!this.#started) this.#started = now();
       this.#state = "running";
       try {
-        const c = this.#engine.nextChunk();
+        const c = view ? this.#engine.nextChunkView() : this.#engine.nextChunk();
         if (c === undefined) this.#state = "finished";
         return c;
       } catch (e) {

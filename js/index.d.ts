@@ -97,6 +97,12 @@ export class Generator implements AsyncIterable<Uint8Array> {
   readable(options?: { signal?: AbortSignal }): ReadableStream<Uint8Array>;
   /** The next chunk, or undefined at the end (synchronous). */
   nextChunk(): Uint8Array | undefined;
+  /**
+   * The next chunk as a view into the engine's memory, without a copy, or undefined at the end
+   * (synchronous). Valid only until the next call on this generator, which overwrites it: use it at
+   * once (`fs.writeSync`, a hash, a byte count); to keep or queue chunks use `nextChunk()`.
+   */
+  nextChunkView(): Uint8Array | undefined;
   /** Prometheus text exposition of this run's metrics. */
   metrics(): string;
   /** Releases the engine's WebAssembly memory now (not at garbage collection); unusable afterwards. */

@@ -3,6 +3,7 @@
 //! Times are whole seconds since 1970-01-01T00:00:00Z (`i64`); dates are days since that epoch
 //! (`i32`). Formatting writes into caller-owned buffers so the record writers stay allocation-free.
 
+use crate::out::Out;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
@@ -50,7 +51,7 @@ impl Date {
     }
 
     /// Writes `YYYY-MM-DD`.
-    pub fn write(self, out: &mut Vec<u8>) {
+    pub fn write<O: Out + ?Sized>(self, out: &mut O) {
         let (y, m, d) = self.ymd();
         write_ymd(out, y, m, d);
     }
@@ -98,10 +99,10 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
 }
 
 #[inline]
-fn write_ymd(out: &mut Vec<u8>, y: i32, m: u32, d: u32) {
+fn write_ymd<O: Out + ?Sized>(out: &mut O, y: i32, m: u32, d: u32) {
     let mut b = [0u8; 10];
     ymd_into(&mut b, y, m, d);
-    out.extend_from_slice(&b);
+    out.put(&b);
 }
 
 /// `YYYY-MM-DD` into a fixed buffer (one append instead of ten).
@@ -125,7 +126,7 @@ fn two<const N: usize>(b: &mut [u8; N], at: usize, v: u32) {
 
 /// Writes an RFC 3339 UTC timestamp `YYYY-MM-DDThh:mm:ssZ`.
 #[inline]
-pub fn write_timestamp(out: &mut Vec<u8>, t: i64) {
+pub fn write_timestamp<O: Out + ?Sized>(out: &mut O, t: i64) {
     TimestampWriter::default().write(out, t);
 }
 
@@ -146,7 +147,7 @@ impl Default for TimestampWriter {
 impl TimestampWriter {
     /// Appends `YYYY-MM-DDThh:mm:ssZ` for `t` seconds since the epoch.
     #[inline]
-    pub fn write(&mut self, out: &mut Vec<u8>, t: i64) {
+    pub fn write<O: Out + ?Sized>(&mut self, out: &mut O, t: i64) {
         let days = t.div_euclid(DAY);
         if days != self.day {
             let (y, m, d) = civil_from_days(days as i32);
@@ -163,17 +164,17 @@ impl TimestampWriter {
         b[16] = b':';
         two(&mut b, 17, secs % 60);
         b[19] = b'Z';
-        out.extend_from_slice(&b);
+        out.put(&b);
     }
 }
 
 /// Writes a value held in integer tenths as `v/10 "." v%10` (DOMAIN.md §8.3).
 #[inline]
-pub fn write_tenths(out: &mut Vec<u8>, v: u32) {
+pub fn write_tenths<O: Out + ?Sized>(out: &mut O, v: u32) {
     let mut b = itoa::Buffer::new();
-    out.extend_from_slice(b.format(v / 10).as_bytes());
-    out.push(b'.');
-    out.push(b'0' + (v % 10) as u8);
+    out.put(b.format(v / 10).as_bytes());
+    out.byte(b'.');
+    out.byte(b'0' + (v % 10) as u8);
 }
 
 /// `hrs(s)`: seconds rounded to tenths of an hour, half up (DOMAIN.md §5.2).

@@ -25,6 +25,7 @@ pub mod data;
 pub mod format;
 pub mod job;
 pub mod metrics;
+pub mod out;
 pub mod patient;
 pub mod plan;
 pub mod rng;

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-const COLUMNS: usize = 13;
+const COLUMNS: usize = 14;
 
 fn bench(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_patientgen"))
@@ -40,6 +40,7 @@ fn quick_table_has_a_header_and_one_row_per_size() {
     assert_eq!(rows[0][0], "N");
     assert_eq!(rows[0][1], "native time");
     assert_eq!(rows[0][6], "wasm time");
+    assert_eq!(rows[0][9], "wasm patients/s, copied chunks");
     assert!(rows[1].iter().all(|c| c == "---:"), "{:?}", rows[1]);
     for (row, n) in rows[2..].iter().zip(["100", "1,000"]) {
         assert_eq!(row.len(), COLUMNS, "{row:?}");
@@ -54,8 +55,10 @@ fn quick_table_has_a_header_and_one_row_per_size() {
             assert!(row[6..].iter().all(|c| c == "–"), "{row:?}");
             assert!(stdout.contains("wasm column: skipped"), "{stdout}");
         } else {
-            assert!(number(&row[7]) > 0.0 && number(&row[10]) > 0.0 && number(&row[12]) > 0.0, "{row:?}");
-            assert_eq!(row[4], row[9], "the same chunking natively and in wasm");
+            // patients/s through views and with copied chunks, wasm memory, the ratio.
+            assert!(number(&row[7]) > 0.0 && number(&row[9]) > 0.0, "{row:?}");
+            assert!(number(&row[11]) > 0.0 && number(&row[13]) > 0.0, "{row:?}");
+            assert_eq!(row[4], row[10], "the same chunking natively and in wasm");
         }
     }
     assert!(stdout.contains("Machine: "), "{stdout}");

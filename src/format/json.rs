@@ -8,7 +8,11 @@ use crate::data::conditions::CONDITIONS;
 use crate::data::procedures::PROCEDURES;
 use crate::data::vitals::{BODY_TEMPERATURE, VITALS};
 use crate::data::vocab::Facility;
+use crate::out::{Cursor, Out};
 use crate::patient::record::{EventType, PatientRecord, Timing};
+
+/// The initial size of the record scratch buffer: a default-scenario record is ≈ 3 KB.
+const SCRATCH_BYTES: usize = 16 * 1024;
 
 /// How records are framed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +34,8 @@ pub struct JsonWriter {
     metadata: Vec<u8>,
     frags: Fragments,
     timestamps: TimestampWriter,
+    /// Where a record is assembled (see [`crate::out`]); grown when a record does not fit.
+    scratch: Vec<u8>,
 }
 
 /// The constant parts of a record, rendered once per writer so that a record is written with a
@@ -163,6 +169,7 @@ impl JsonWriter {
             metadata: metadata_json(meta),
             frags: Fragments::new(),
             timestamps: TimestampWriter::default(),
+            scratch: vec![0; SCRATCH_BYTES],
         }
     }
 }
@@ -206,7 +213,19 @@ impl RecordWriter for JsonWriter {
             out.push(b',');
         }
         let front = self.fronts.get(rec.front as usize).map_or(&b"\"\""[..], |f| &f[..]);
-        write_record(rec, front, &self.frags, &mut self.timestamps, out);
+        // The record goes to the scratch buffer through a cursor, then to `out` in one copy; a
+        // record larger than the scratch grows it and is written again.
+        loop {
+            let mut cur = Cursor::new(&mut self.scratch);
+            write_record(rec, front, &self.frags, &mut self.timestamps, &mut cur);
+            match cur.finish() {
+                Ok(n) => {
+                    out.extend_from_slice(&self.scratch[..n]);
+                    break;
+                }
+                Err(need) => self.scratch.resize(need.next_power_of_two(), 0),
+            }
+        }
         if self.framing == JsonFraming::Lines {
             out.push(b'\n');
         }
@@ -221,22 +240,22 @@ impl RecordWriter for JsonWriter {
     }
 }
 
-#[inline]
-fn key(out: &mut Vec<u8>, k: &[u8]) {
-    out.extend_from_slice(k);
+#[inline(always)]
+fn key<O: Out + ?Sized>(out: &mut O, k: &[u8]) {
+    out.put(k);
 }
 
-#[inline]
-fn lit(out: &mut Vec<u8>, s: &str) {
+#[inline(always)]
+fn lit<O: Out + ?Sized>(out: &mut O, s: &str) {
     // Vocabulary strings never need escaping.
-    out.push(b'"');
-    out.extend_from_slice(s.as_bytes());
-    out.push(b'"');
+    out.byte(b'"');
+    out.put(s.as_bytes());
+    out.byte(b'"');
 }
 
 /// Writes one record as compact JSON, keys in the order of DOMAIN.md §8.1.
 /// `front` is the front name, already quoted and escaped.
-fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut TimestampWriter, out: &mut Vec<u8>) {
+fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut TimestampWriter, out: &mut O) {
     let ctx = &rec.context;
     let nationality = rec.nationality.as_str();
     let gender = rec.gender.as_str();
@@ -253,7 +272,7 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
     key(out, b",\"status\":");
     lit(out, rec.status.as_str());
     key(out, b",\"front\":");
-    out.extend_from_slice(front);
+    out.put(front);
     key(out, b",\"final_status\":");
     lit(out, rec.status.final_status());
     key(out, b",\"last_facility\":");
@@ -292,14 +311,14 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
     key(out, b"},\"conditions\":[");
     for (k, c) in rec.conditions.iter().enumerate() {
         if k > 0 {
-            out.push(b',');
+            out.byte(b',');
         }
         key(out, &frags.conditions[c.0 as usize]);
         if k == 0 {
             key(out, b",\"severity\":");
             lit(out, rec.primary_severity.as_str());
         }
-        out.push(b'}');
+        out.byte(b'}');
     }
     key(out, b"],\"severity\":");
     uint(out, rec.severity as u64);
@@ -307,21 +326,21 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
     key(out, b",\"treatments\":[");
     for (k, v) in rec.visits.iter().enumerate() {
         if k > 0 {
-            out.push(b',');
+            out.byte(b',');
         }
         key(out, &frags.visit_heads[v.facility.index()]);
         ts.write(out, v.date);
         key(out, b"\",\"treatments\":[");
         for (j, p) in v.treatments.iter().enumerate() {
             if j > 0 {
-                out.push(b',');
+                out.byte(b',');
             }
             key(out, &frags.procedures[p.0 as usize]);
         }
         key(out, b"],\"observations\":[");
         for j in 0..VITALS.len() {
             if j > 0 {
-                out.push(b',');
+                out.byte(b',');
             }
             key(out, &frags.vital_heads[j]);
             if j == BODY_TEMPERATURE {
@@ -338,7 +357,7 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
     let triage = rec.triage.as_str();
     for (k, e) in rec.timeline.iter().enumerate() {
         if k > 0 {
-            out.push(b',');
+            out.byte(b',');
         }
         key(out, frags.event_head(e.kind, e.facility));
         ts.write(out, e.time);
@@ -392,7 +411,7 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
                 }
             }
         }
-        out.push(b'}');
+        out.byte(b'}');
     }
 
     key(out, b"],\"injury_time\":\"");
@@ -401,7 +420,7 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
     lit(out, ctx.scenario.as_str());
     key(out, b",\"event_id\":\"");
     ctx.event_id.write(out);
-    out.push(b'"');
+    out.byte(b'"');
     if ctx.mass_casualty {
         key(out, b",\"mass_casualty\":true");
     }
@@ -413,13 +432,13 @@ fn write_record(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut T
         key(out, b",\"environmental_conditions\":[");
         for (k, c) in ctx.environment.iter().enumerate() {
             if k > 0 {
-                out.push(b',');
+                out.byte(b',');
             }
             lit(out, c.as_str());
         }
-        out.push(b']');
+        out.byte(b']');
     }
-    out.push(b'}');
+    out.byte(b'}');
 }
 
 #[cfg(test)]

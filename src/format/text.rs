@@ -1,16 +1,18 @@
 //! Small allocation-free text helpers shared by the writers.
 
+use crate::out::Out;
+
 /// Appends `s` as a JSON string literal (RFC 8259 minimal escaping, DOMAIN.md §8.3).
 #[inline]
-pub fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
+pub fn json_str<O: Out + ?Sized>(out: &mut O, s: &str) {
+    out.byte(b'"');
     json_escaped(out, s);
-    out.push(b'"');
+    out.byte(b'"');
 }
 
 /// Appends the JSON-escaped content of `s` (without quotes).
 #[inline]
-pub fn json_escaped(out: &mut Vec<u8>, s: &str) {
+pub fn json_escaped<O: Out + ?Sized>(out: &mut O, s: &str) {
     let b = s.as_bytes();
     let mut start = 0;
     for (i, &c) in b.iter().enumerate() {
@@ -23,33 +25,33 @@ pub fn json_escaped(out: &mut Vec<u8>, s: &str) {
             b'\r' => b"\\r",
             b'\t' => b"\\t",
             0..=0x1f => {
-                out.extend_from_slice(&b[start..i]);
+                out.put(&b[start..i]);
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(c >> 4) as usize]);
-                out.push(HEX[(c & 15) as usize]);
+                out.put(b"\\u00");
+                out.byte(HEX[(c >> 4) as usize]);
+                out.byte(HEX[(c & 15) as usize]);
                 start = i + 1;
                 continue;
             }
             _ => continue,
         };
-        out.extend_from_slice(&b[start..i]);
-        out.extend_from_slice(esc);
+        out.put(&b[start..i]);
+        out.put(esc);
         start = i + 1;
     }
-    out.extend_from_slice(&b[start..]);
+    out.put(&b[start..]);
 }
 
 /// Appends an unsigned integer.
 #[inline]
-pub fn uint(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+pub fn uint<O: Out + ?Sized>(out: &mut O, v: u64) {
+    out.put(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// Appends a signed integer.
 #[inline]
-pub fn int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+pub fn int<O: Out + ?Sized>(out: &mut O, v: i64) {
+    out.put(itoa::Buffer::new().format(v).as_bytes());
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::data::procedures::ProcedureId;
 use crate::data::vocab::{
     BodyPart, EnvSet, Facility, Gender, InjuryType, Nation, SeverityText, Status, Triage, Warfare,
 };
+use crate::out::Out;
 
 /// Most conditions per patient: the primary and up to three secondaries (6.4).
 pub const MAX_CONDITIONS: usize = 4;
@@ -64,20 +65,17 @@ pub struct EventId {
 
 impl EventId {
     /// Appends the id's text.
-    pub fn write(&self, out: &mut Vec<u8>) {
+    pub fn write<O: Out + ?Sized>(&self, out: &mut O) {
         let mut b = itoa::Buffer::new();
-        out.extend_from_slice(self.prefix.as_str().as_bytes());
-        out.push(b'_');
-        out.extend_from_slice(self.label.as_bytes());
-        out.push(b'_');
-        out.extend_from_slice(b.format(self.day).as_bytes());
-        out.push(b'_');
-        for v in [self.hour, self.minute] {
-            out.push(b'0' + v / 10);
-            out.push(b'0' + v % 10);
-        }
-        out.push(b'_');
-        out.extend_from_slice(b.format(self.seq).as_bytes());
+        out.put(self.prefix.as_str().as_bytes());
+        out.byte(b'_');
+        out.put(self.label.as_bytes());
+        out.byte(b'_');
+        out.put(b.format(self.day).as_bytes());
+        out.byte(b'_');
+        out.put(&[b'0' + self.hour / 10, b'0' + self.hour % 10, b'0' + self.minute / 10, b'0' + self.minute % 10]);
+        out.byte(b'_');
+        out.put(b.format(self.seq).as_bytes());
     }
 }
 

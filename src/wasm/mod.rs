@@ -297,8 +297,32 @@ impl Engine {
     /// measurement of the previous chunk's wall time, recorded in the metrics.
     #[wasm_bindgen(js_name = nextChunk)]
     pub fn next_chunk(&mut self) -> Result<Option<Uint8Array>, JsValue> {
-        if self.job.is_done() {
+        Ok(if self.fill()? { Some(Uint8Array::from(&self.buf[..])) } else { None })
+    }
+
+    /// The next chunk as a view into the engine's own memory — no copy — or `undefined` when the
+    /// job is finished. The view is only valid until the next call on this engine: the next chunk
+    /// overwrites its bytes (and a memory growth empties it). For consumers that use the bytes at
+    /// once (`fs.writeSync`, a hash, a byte count); anything that keeps or queues a chunk needs
+    /// [`Engine::next_chunk`].
+    #[wasm_bindgen(js_name = nextChunkView)]
+    pub fn next_chunk_view(&mut self) -> Result<Option<Uint8Array>, JsValue> {
+        if !self.fill()? {
             return Ok(None);
+        }
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        // Linear-memory addresses and lengths fit in u32 on wasm32.
+        Ok(Some(Uint8Array::new_with_byte_offset_and_length(
+            &memory.buffer(),
+            self.buf.as_ptr() as usize as u32,
+            self.buf.len() as u32,
+        )))
+    }
+
+    /// Generates the next chunk into `self.buf`; false when there is nothing more.
+    fn fill(&mut self) -> Result<bool, JsValue> {
+        if self.job.is_done() {
+            return Ok(false);
         }
         self.setup = None;
         self.buf.clear();
@@ -311,10 +335,7 @@ impl Engine {
         let seconds = (js_sys::Date::now() - t0) / 1000.0;
         let serialized = self.job.counters().bytes_serialized - serialized_before;
         self.metrics.observe_chunk(self.format, report.patients, serialized, report.bytes as u64, seconds);
-        if report.bytes == 0 && report.done {
-            return Ok(None);
-        }
-        Ok(Some(Uint8Array::from(&self.buf[..])))
+        Ok(!(report.bytes == 0 && report.done))
     }
 
     /// Whether the job has produced everything.
