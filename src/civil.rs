@@ -169,8 +169,15 @@ impl TimestampWriter {
 }
 
 /// Writes a value held in integer tenths as `v/10 "." v%10` (DOMAIN.md §8.3).
-#[inline]
+#[inline(always)]
 pub fn write_tenths<O: Out + ?Sized>(out: &mut O, v: u32) {
+    if v < 1_000_000 {
+        // At most five digits, the point and one decimal: one store.
+        let (w, len) = crate::format::text::small_digits(v / 10);
+        let w = w | u64::from(b'.') << (8 * len) | (u64::from(b'0') + u64::from(v % 10)) << (8 * len + 8);
+        out.put_prefix(&w.to_le_bytes(), len + 2);
+        return;
+    }
     let mut b = itoa::Buffer::new();
     out.put(b.format(v / 10).as_bytes());
     out.byte(b'.');
@@ -186,6 +193,15 @@ pub fn hrs(seconds: i64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_are_written_exactly() {
+        for v in (0..2_000_000u32).step_by(7).chain([0, 9, 10, 99_999, 999_999, 1_000_000, u32::MAX]) {
+            let mut out = Vec::new();
+            write_tenths(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{}.{}", v / 10, v % 10));
+        }
+    }
 
     fn ts(t: i64) -> String {
         let mut v = Vec::new();

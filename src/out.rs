@@ -13,6 +13,12 @@ pub trait Out {
     fn put(&mut self, s: &[u8]);
     /// Appends one byte.
     fn byte(&mut self, b: u8);
+    /// Appends `w[..len]` (`len <= N`). A [`Cursor`] with room stores all `N` bytes at once and
+    /// advances by `len`: the bytes past `len` are overwritten by the next append.
+    #[inline(always)]
+    fn put_prefix<const N: usize>(&mut self, w: &[u8; N], len: usize) {
+        self.put(&w[..len.min(N)]);
+    }
 }
 
 impl Out for Vec<u8> {
@@ -73,10 +79,23 @@ impl Out for Cursor<'_> {
         }
         self.pos += 1;
     }
+
+    #[inline(always)]
+    fn put_prefix<const N: usize>(&mut self, w: &[u8; N], len: usize) {
+        let p = self.pos;
+        match self.buf.get_mut(p..p + N) {
+            Some(dst) if len <= N => {
+                dst.copy_from_slice(w);
+                self.pos = p + len;
+            }
+            _ => self.put(&w[..len.min(N)]),
+        }
+    }
 }
 
-/// `dst.copy_from_slice(src)` (equal lengths), with slices of up to 32 bytes moved as two to four
-/// overlapping words instead of a `memcpy` call.
+/// `dst.copy_from_slice(src)` (equal lengths), with slices of up to 128 bytes (every vocabulary
+/// word, number and constant fragment of a record) moved as overlapping words instead of a `memcpy`
+/// call.
 #[inline(always)]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
@@ -103,6 +122,14 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
             dst[..16].copy_from_slice(&src[..16]);
             dst[n - 16..].copy_from_slice(&src[n - 16..]);
         }
+        33..=64 => {
+            dst[..32].copy_from_slice(&src[..32]);
+            dst[n - 32..].copy_from_slice(&src[n - 32..]);
+        }
+        65..=128 => {
+            dst[..64].copy_from_slice(&src[..64]);
+            dst[n - 64..].copy_from_slice(&src[n - 64..]);
+        }
         _ => dst.copy_from_slice(src),
     }
 }
@@ -113,15 +140,15 @@ mod tests {
 
     #[test]
     fn cursor_writes_every_length_like_a_vec() {
-        let src: Vec<u8> = (0..90u8).map(|i| i.wrapping_mul(37).wrapping_add(1)).collect();
+        let src: Vec<u8> = (0..150u8).map(|i| i.wrapping_mul(37).wrapping_add(1)).collect();
         for prefix in [0usize, 1, 5, 13] {
-            for n in 0..=80 {
+            for n in 0..=140 {
                 for at in [0usize, 3] {
                     let piece = &src[at..at + n];
                     let mut want: Vec<u8> = vec![b'x'; prefix];
                     want.put(piece);
                     want.byte(b'!');
-                    let mut buf = vec![0u8; 128];
+                    let mut buf = vec![0u8; 256];
                     let mut cur = Cursor::new(&mut buf);
                     for _ in 0..prefix {
                         cur.byte(b'x');
@@ -131,6 +158,26 @@ mod tests {
                     let len = cur.finish().unwrap();
                     assert_eq!(&buf[..len], &want[..], "prefix {prefix}, {n} bytes from {at}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn put_prefix_appends_only_the_prefix() {
+        let w = *b"abcdefgh";
+        for len in 0..=8 {
+            let mut want: Vec<u8> = b"<".to_vec();
+            want.put_prefix(&w, len);
+            want.byte(b'>');
+            // Room for all 8 bytes, and too little room near the end of the buffer.
+            for size in [64, want.len()] {
+                let mut buf = vec![0u8; size];
+                let mut cur = Cursor::new(&mut buf);
+                cur.byte(b'<');
+                cur.put_prefix(&w, len);
+                cur.byte(b'>');
+                let n = cur.finish().unwrap();
+                assert_eq!(&buf[..n], &want[..], "len {len}, buffer {size}");
             }
         }
     }

@@ -19,6 +19,11 @@ macro_rules! vocab {
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$v => $s),+ }
             }
+            /// The output spelling as a JSON string, quotes included (no word needs escaping).
+            #[inline]
+            pub const fn quoted(self) -> &'static str {
+                match self { $($name::$v => concat!("\"", $s, "\"")),+ }
+            }
             /// The canonical index.
             #[inline(always)]
             pub const fn index(self) -> usize { self as usize }

@@ -42,21 +42,75 @@ pub fn json_escaped<O: Out + ?Sized>(out: &mut O, s: &str) {
     out.put(&b[start..]);
 }
 
+/// "00" … "99".
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// The two digits of `v < 100` as a little-endian `u16`.
+#[inline(always)]
+fn pair(v: u32) -> u64 {
+    let i = v as usize * 2;
+    u64::from(u16::from_le_bytes([PAIRS[i], PAIRS[i + 1]]))
+}
+
+/// The decimal digits of `v < 100_000` as the bytes of a little-endian word (first digit in the
+/// lowest byte), and their count — built in a register and written with one
+/// [`Out::put_prefix`] instead of a variable-length copy.
+#[inline(always)]
+pub fn small_digits(v: u32) -> (u64, usize) {
+    if v < 10 {
+        (u64::from(b'0') + u64::from(v), 1)
+    } else if v < 100 {
+        (pair(v), 2)
+    } else if v < 1000 {
+        (u64::from(b'0') + u64::from(v / 100) | pair(v % 100) << 8, 3)
+    } else if v < 10_000 {
+        (pair(v / 100) | pair(v % 100) << 16, 4)
+    } else {
+        let r = v % 10_000;
+        (u64::from(b'0') + u64::from(v / 10_000 % 10) | pair(r / 100) << 8 | pair(r % 100) << 24, 5)
+    }
+}
+
 /// Appends an unsigned integer.
 #[inline]
 pub fn uint<O: Out + ?Sized>(out: &mut O, v: u64) {
+    if v < 100_000 {
+        let (w, len) = small_digits(v as u32);
+        out.put_prefix(&w.to_le_bytes(), len);
+        return;
+    }
     out.put(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// Appends a signed integer.
 #[inline]
 pub fn int<O: Out + ?Sized>(out: &mut O, v: i64) {
+    if (0..100_000).contains(&v) {
+        uint(out, v as u64);
+        return;
+    }
     out.put(itoa::Buffer::new().format(v).as_bytes());
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_decimal() {
+        for v in (0..200_000u64).chain([u64::MAX, 1 << 40, 99_999, 100_000, 1_000_000]) {
+            let mut a = Vec::new();
+            uint(&mut a, v);
+            assert_eq!(a, v.to_string().as_bytes());
+        }
+        for v in (-2000..200_000i64).chain([i64::MIN, i64::MAX, -100_000]) {
+            let mut a = Vec::new();
+            int(&mut a, v);
+            assert_eq!(a, v.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn escapes_minimally() {
