@@ -204,10 +204,15 @@ fn parse_row(at: &str, line: &str, errors: &mut Vec<String>) -> Option<(usize, R
     ok.then(|| (kind, Row { name: name.to_string(), weight, latin }))
 }
 
-/// Non-empty, NFC, no surrounding or doubled spaces, no control characters.
+/// Non-empty, NFC, no surrounding or doubled spaces, no control characters, no `"` or `\` (the
+/// JSON writer copies names verbatim between quotes).
 fn check_text(at: &str, what: &str, s: &str, errors: &mut Vec<String>) -> bool {
     if s.is_empty() {
         errors.push(format!("{at}: empty {what}"));
+        return false;
+    }
+    if s.contains(['"', '\\']) {
+        errors.push(format!("{at}: {what} `{s}` contains `\"` or `\\`"));
         return false;
     }
     if s.trim() != s || s.contains("  ") || s.chars().any(char::is_control) {

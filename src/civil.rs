@@ -132,16 +132,27 @@ pub fn write_timestamp<O: Out + ?Sized>(out: &mut O, t: i64) {
 
 /// Writes timestamps like [`write_timestamp`], remembering the last day's `YYYY-MM-DD`: the events
 /// of one record fall on a few consecutive days, so most timestamps skip the calendar arithmetic.
+/// The text is built in three words in registers (`YYYY-MM-`, `DDThh:mm`, `:ssZ`) and written with
+/// three fixed-size appends.
 #[derive(Clone, Debug)]
 pub struct TimestampWriter {
     day: i64,
-    ymd: [u8; 10],
+    /// `YYYY-MM-` as a little-endian word.
+    ym: u64,
+    /// `DD` as a little-endian word.
+    dd: u64,
 }
 
 impl Default for TimestampWriter {
     fn default() -> Self {
-        TimestampWriter { day: i64::MIN, ymd: [0; 10] }
+        TimestampWriter { day: i64::MIN, ym: 0, dd: 0 }
     }
+}
+
+/// The two ASCII digits of `v < 100` as a little-endian word.
+#[inline(always)]
+fn two_le(v: u32) -> u64 {
+    (u64::from(b'0') + u64::from(v / 10)) | ((u64::from(b'0') + u64::from(v % 10)) << 8)
 }
 
 impl TimestampWriter {
@@ -151,20 +162,22 @@ impl TimestampWriter {
         let days = t.div_euclid(DAY);
         if days != self.day {
             let (y, m, d) = civil_from_days(days as i32);
-            ymd_into(&mut self.ymd, y, m, d);
+            let mut b = [0u8; 10];
+            ymd_into(&mut b, y, m, d);
+            self.ym = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            self.dd = u64::from(u16::from_le_bytes([b[8], b[9]]));
             self.day = days;
         }
         let secs = t.rem_euclid(DAY) as u32;
-        let mut b = [0u8; 20];
-        b[..10].copy_from_slice(&self.ymd);
-        b[10] = b'T';
-        two(&mut b, 11, secs / 3600);
-        b[13] = b':';
-        two(&mut b, 14, secs / 60 % 60);
-        b[16] = b':';
-        two(&mut b, 17, secs % 60);
-        b[19] = b'Z';
-        out.put(&b);
+        let mid = self.dd
+            | u64::from(b'T') << 16
+            | two_le(secs / 3600) << 24
+            | u64::from(b':') << 40
+            | two_le(secs / 60 % 60) << 48;
+        let end = u64::from(b':') | two_le(secs % 60) << 8 | u64::from(b'Z') << 24;
+        out.put(&self.ym.to_le_bytes());
+        out.put(&mid.to_le_bytes());
+        out.put(&(end as u32).to_le_bytes());
     }
 }
 

@@ -64,12 +64,12 @@ pub fn small_digits(v: u32) -> (u64, usize) {
     } else if v < 100 {
         (pair(v), 2)
     } else if v < 1000 {
-        (u64::from(b'0') + u64::from(v / 100) | pair(v % 100) << 8, 3)
+        ((u64::from(b'0') + u64::from(v / 100)) | (pair(v % 100) << 8), 3)
     } else if v < 10_000 {
         (pair(v / 100) | pair(v % 100) << 16, 4)
     } else {
         let r = v % 10_000;
-        (u64::from(b'0') + u64::from(v / 10_000 % 10) | pair(r / 100) << 8 | pair(r % 100) << 24, 5)
+        ((u64::from(b'0') + u64::from(v / 10_000 % 10)) | (pair(r / 100) << 8) | (pair(r % 100) << 24), 5)
     }
 }
 
@@ -100,12 +100,13 @@ mod tests {
 
     #[test]
     fn numbers_are_decimal() {
-        for v in (0..200_000u64).chain([u64::MAX, 1 << 40, 99_999, 100_000, 1_000_000]) {
+        let edges = (1..=19).flat_map(|k| [10u64.pow(k) - 1, 10u64.pow(k), 10u64.pow(k) + 1]);
+        for v in (0..200_000u64).chain((0..100_000_000).step_by(997)).chain(edges).chain([u64::MAX, 1 << 40]) {
             let mut a = Vec::new();
             uint(&mut a, v);
             assert_eq!(a, v.to_string().as_bytes());
         }
-        for v in (-2000..200_000i64).chain([i64::MIN, i64::MAX, -100_000]) {
+        for v in (-2000..200_000i64).chain([i64::MIN, i64::MAX, -100_000, 99_999_999, 100_000_000]) {
             let mut a = Vec::new();
             int(&mut a, v);
             assert_eq!(a, v.to_string().as_bytes());

@@ -740,6 +740,24 @@ mod tests {
     }
 
     #[test]
+    fn ids_are_printable_ascii_without_quotes_or_backslashes() {
+        // The record writers copy ids verbatim, without JSON/XML/CSV escaping.
+        let mut out = IdNumber::new();
+        for &nation in Nation::ALL {
+            for k in 0..2000u64 {
+                let parts: Vec<u64> = (0..12).map(|i| crate::rng::mix64(k * 31 + i)).collect();
+                let date = Date(-20_000 + (k as i32 * 13) % 25_000);
+                let gender = if k % 2 == 0 { Gender::Male } else { Gender::Female };
+                compose(nation, date, gender, "Zoë Anne", "O'Brien-Łukasz", &parts, &mut out);
+                assert!(
+                    out.bytes().all(|c| (c.is_ascii_graphic() || c == b' ') && !b"\"\\<>&".contains(&c)),
+                    "{nation:?}: {out}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_nation_has_an_example_test() {
         // Guards the three example tests above against a nation being added without one.
         assert_eq!(Nation::COUNT, 34);
