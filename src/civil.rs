@@ -157,7 +157,7 @@ fn two_le(v: u32) -> u64 {
 
 impl TimestampWriter {
     /// Appends `YYYY-MM-DDThh:mm:ssZ` for `t` seconds since the epoch.
-    #[inline]
+    #[inline(always)]
     pub fn write<O: Out + ?Sized>(&mut self, out: &mut O, t: i64) {
         let days = t.div_euclid(DAY);
         if days != self.day {

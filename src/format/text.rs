@@ -74,7 +74,7 @@ pub fn small_digits(v: u32) -> (u64, usize) {
 }
 
 /// Appends an unsigned integer.
-#[inline]
+#[inline(always)]
 pub fn uint<O: Out + ?Sized>(out: &mut O, v: u64) {
     if v < 100_000 {
         let (w, len) = small_digits(v as u32);
