@@ -208,7 +208,7 @@ impl Job {
                 opts.chunk_bytes
             )));
         }
-        let meta = RunMeta::new(cfg, seed);
+        let meta = RunMeta::for_format(cfg, seed, opts.format);
         let mut zip = None;
         let mut second_pass = None;
         match opts.compression {

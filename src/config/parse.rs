@@ -6,6 +6,8 @@
 //! Errors carry the position of their value in the document (the child indices along the path,
 //! which order like the input text because objects keep their input order) and are sorted by it.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
 use unicode_normalization::is_nfc;
 
@@ -121,16 +123,20 @@ impl Path {
     }
 
     fn dotted(&self, key: &str) -> String {
-        if self.text.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.text)
+        // Built by hand: a path is made for every key read, and `format!` costs several times more.
+        let mut t = String::with_capacity(self.text.len() + 1 + key.len());
+        t.push_str(&self.text);
+        if !t.is_empty() {
+            t.push('.');
         }
+        t.push_str(key);
+        t
     }
 
     /// The value of key `key`, the `pos`-th key of this object.
     fn key(&self, key: &str, pos: usize) -> Path {
-        let mut order = self.order.clone();
+        let mut order = Vec::with_capacity(self.order.len() + 1);
+        order.extend_from_slice(&self.order);
         order.push(u32::try_from(pos).unwrap_or(u32::MAX));
         Path { text: self.dotted(key), order }
     }
@@ -141,9 +147,15 @@ impl Path {
     }
 
     fn index(&self, i: usize) -> Path {
-        let mut order = self.order.clone();
+        let mut order = Vec::with_capacity(self.order.len() + 1);
+        order.extend_from_slice(&self.order);
         order.push(u32::try_from(i).unwrap_or(u32::MAX));
-        Path { text: format!("{}[{i}]", self.text), order }
+        let mut text = String::with_capacity(self.text.len() + 8);
+        text.push_str(&self.text);
+        text.push('[');
+        text.push_str(itoa::Buffer::new().format(i));
+        text.push(']');
+        Path { text, order }
     }
 }
 
@@ -263,13 +275,15 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ConfigErrors> {
         }
     }
 
-    let defaults = internal_layer(serde_json::from_str(DEFAULTS).ok(), "defaults", &mut c);
+    let empty = Layer::default();
+    let defaults = builtin_layer(Builtin::Defaults, &mut c).unwrap_or(&empty);
     let preset_index = top.preset.or(conf.as_ref().and_then(|l| l.preset));
     let preset_id = preset_index.and_then(|i| PRESETS.get(i)).map(|p| p.id);
-    let preset = preset_id.map(|id| internal_layer(preset_json(id), "preset", &mut c));
+    let preset = preset_index
+        .filter(|&i| i < PRESETS.len())
+        .map(|i| builtin_layer(Builtin::Preset(i), &mut c).unwrap_or(&empty));
 
-    let layers: Vec<&Layer> =
-        [Some(&defaults), preset.as_ref(), conf.as_deref(), Some(&top)].into_iter().flatten().collect();
+    let layers: Vec<&Layer> = [Some(defaults), preset, conf.as_deref(), Some(&top)].into_iter().flatten().collect();
     let fronts_failed = layers.iter().any(|l| l.fronts_failed);
     let fronts: Vec<RawFront> =
         layers.iter().rev().find_map(|l| l.fronts.as_ref().filter(|f| !f.is_empty())).cloned().unwrap_or_default();
@@ -297,17 +311,43 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ConfigErrors> {
     })
 }
 
-/// Reads a built-in document (defaults or a preset); a problem there is a bug, reported as such.
-fn internal_layer(doc: Option<Value>, name: &str, c: &mut Ctx) -> Layer {
+/// A built-in document: the defaults or the preset with this index in [`PRESETS`].
+#[derive(Clone, Copy)]
+enum Builtin {
+    Defaults,
+    Preset(usize),
+}
+
+/// The layer of a built-in document, parsed once per process (the documents are constants, and
+/// parsing them was most of the cost of reading a small scenario). A problem there is a bug,
+/// reported as such.
+fn builtin_layer(which: Builtin, c: &mut Ctx) -> Option<&'static Layer> {
+    static DEFAULTS_LAYER: OnceLock<Option<Layer>> = OnceLock::new();
+    static PRESET_LAYERS: OnceLock<Vec<Option<Layer>>> = OnceLock::new();
+    let (layer, name) = match which {
+        Builtin::Defaults => {
+            (DEFAULTS_LAYER.get_or_init(|| read_builtin(serde_json::from_str(DEFAULTS).ok(), "defaults")), "defaults")
+        }
+        Builtin::Preset(i) => {
+            let all = PRESET_LAYERS
+                .get_or_init(|| PRESETS.iter().map(|p| read_builtin(preset_json(p.id), "preset")).collect());
+            (all.get(i).unwrap_or(&None), "preset")
+        }
+    };
+    if layer.is_none() {
+        c.err(&Path::named(name), "internal error: invalid built-in scenario data");
+    }
+    layer.as_ref()
+}
+
+/// Reads a built-in document; `None` if it is missing or invalid.
+fn read_builtin(doc: Option<Value>, name: &str) -> Option<Layer> {
     let mut scratch = Ctx::default();
     let layer = match &doc {
         Some(Value::Object(o)) => parse_layer(o, &Path::named(name), false, &mut scratch),
-        _ => Layer::default(),
+        _ => return None,
     };
-    if doc.is_none() || !scratch.errors.is_empty() {
-        c.err(&Path::named(name), "internal error: invalid built-in scenario data");
-    }
-    layer
+    scratch.errors.is_empty().then_some(layer)
 }
 
 /// The first container nested deeper than [`MAX_DEPTH`], in document order.

@@ -11,9 +11,6 @@ use crate::data::vocab::Facility;
 use crate::out::{Cursor, Out};
 use crate::patient::record::{EventType, PatientRecord, Timing};
 
-/// The initial size of the record scratch buffer: a default-scenario record is ≈ 3 KB.
-const SCRATCH_BYTES: usize = 16 * 1024;
-
 /// Whether a record is assembled in the scratch buffer through a [`Cursor`] and then appended to
 /// the chunk in one copy (wasm), or appended to the chunk piece by piece (native). The bytes are the
 /// same; the speed is not: in wasm every variable-length append to a `Vec` is a `memory.copy` that V8
@@ -38,8 +35,9 @@ pub struct JsonWriter {
     framing: JsonFraming,
     /// Front names, already JSON-escaped and quoted.
     fronts: Vec<Vec<u8>>,
+    /// The `json-wrapped` metadata object (empty for the other framings).
     metadata: Vec<u8>,
-    frags: Fragments,
+    frags: &'static Fragments,
     timestamps: TimestampWriter,
     /// Where a record is assembled (see [`crate::out`]); grown when a record does not fit.
     scratch: Vec<u8>,
@@ -75,6 +73,12 @@ const EVENT_TYPES: [EventType; 6] = [
 ];
 
 impl Fragments {
+    /// The fragments, rendered once per process (they depend on no configuration).
+    fn shared() -> &'static Fragments {
+        static SHARED: std::sync::OnceLock<Fragments> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Fragments::new)
+    }
+
     fn new() -> Self {
         let render = |f: &dyn Fn(&mut Vec<u8>)| {
             let mut v = Vec::new();
@@ -175,10 +179,11 @@ impl JsonWriter {
         JsonWriter {
             framing,
             fronts,
-            metadata: metadata_json(meta),
-            frags: Fragments::new(),
+            metadata: if framing == JsonFraming::Wrapped { metadata_json(meta) } else { Vec::new() },
+            frags: Fragments::shared(),
             timestamps: TimestampWriter::default(),
-            scratch: vec![0; SCRATCH_BYTES],
+            // Sized by the first record (written twice) on wasm; unused natively.
+            scratch: Vec::new(),
             via_cursor: VIA_CURSOR,
         }
     }
@@ -225,13 +230,13 @@ impl RecordWriter for JsonWriter {
         let front = self.fronts.get(rec.front as usize).map_or(&b"\"\""[..], |f| &f[..]);
         // Natively only the tests choose: elsewhere the branch is decided at compile time.
         if !(if cfg!(test) { self.via_cursor } else { VIA_CURSOR }) {
-            write_record(rec, front, &self.frags, &mut self.timestamps, out);
+            write_record(rec, front, self.frags, &mut self.timestamps, out);
         } else {
             // The record goes to the scratch buffer through a cursor, then to `out` in one copy; a
             // record larger than the scratch grows it and is written again.
             loop {
                 let mut cur = Cursor::new(&mut self.scratch);
-                write_record(rec, front, &self.frags, &mut self.timestamps, &mut cur);
+                write_record(rec, front, self.frags, &mut self.timestamps, &mut cur);
                 match cur.finish() {
                     Ok(n) => {
                         out.extend_from_slice(&self.scratch[..n]);

@@ -53,6 +53,11 @@ impl Format {
         }
     }
 
+    /// Whether the output carries `config_sha256` (the `json-wrapped` metadata, the XML root).
+    pub fn writes_config_digest(self) -> bool {
+        matches!(self, Format::JsonWrapped | Format::Xml)
+    }
+
     /// Parses a CLI/JS name.
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.as_str() == s)
@@ -101,12 +106,22 @@ pub struct RunMeta {
 impl RunMeta {
     /// Metadata of a run of `cfg` with `seed`.
     pub fn new(cfg: &Resolved, seed: u64) -> RunMeta {
+        Self::with_digest(cfg, seed, true)
+    }
+
+    /// The metadata `format` needs: `config_sha256` (canonical JSON and SHA-256, a good part of
+    /// setting up a job) is left empty for the formats that do not write it.
+    pub fn for_format(cfg: &Resolved, seed: u64, format: Format) -> RunMeta {
+        Self::with_digest(cfg, seed, format.writes_config_digest())
+    }
+
+    fn with_digest(cfg: &Resolved, seed: u64, digest: bool) -> RunMeta {
         let mut d = Vec::with_capacity(10);
         cfg.base_date.write(&mut d);
         RunMeta {
             seed,
             total_patients: cfg.total_patients,
-            config_sha256: cfg.config_sha256(),
+            config_sha256: if digest { cfg.config_sha256() } else { String::new() },
             base_date: String::from_utf8(d).unwrap_or_default(),
             days_of_fighting: cfg.days_of_fighting,
             flow_model: cfg.flow_model.as_str(),

@@ -179,19 +179,18 @@ pub fn run(args: BenchArgs) -> i32 {
 /// The child: warms up with [`WARMUP`] patients, runs N patients `repetitions(N)` times into a
 /// byte-counting sink and prints `n= secs= bytes= chunks= rss_kib=`.
 fn child(n: u64, format: Format) -> i32 {
-    let scenario = match patientgen::parse_scenario("{}") {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: the default scenario: {e}");
-            return super::EXIT_INPUT;
-        }
-    };
     let opts = JobOptions { format, ..JobOptions::default() };
-    // One run of `patients`: (seconds, bytes, chunks), or the exit code of a failure.
+    // One run of `patients` from the scenario text, as the wasm child times `new Engine("{}", …)`:
+    // (seconds, bytes, chunks), or the exit code of a failure.
     let run = |patients: u64| -> Result<(f64, u64, u64), i32> {
-        let mut cfg = scenario.resolved.clone();
-        cfg.total_patients = patients;
         let t0 = Instant::now();
+        let mut cfg = patientgen::parse_scenario("{}")
+            .map_err(|e| {
+                eprintln!("error: the default scenario: {e}");
+                super::EXIT_INPUT
+            })?
+            .resolved;
+        cfg.total_patients = patients;
         let mut job = Job::new(&cfg, SEED, &opts).map_err(|e| {
             eprintln!("error: {e}");
             super::EXIT_INPUT
