@@ -1,6 +1,8 @@
 //! Stream D: age, birthdate, names, national id, religion, weight, blood type, rank and service
 //! (DOMAIN.md §4.3, §7).
 
+use std::sync::OnceLock;
+
 use crate::civil::Date;
 use crate::config::Resolved;
 use crate::data::demographics::{
@@ -8,7 +10,7 @@ use crate::data::demographics::{
     RANK_MIN_AGE, RANK_WEIGHTS, RELIGIONS, SERVICES, SERVICE_WEIGHTS, SERVICE_WEIGHTS_NAVAL,
 };
 use crate::data::names::names;
-use crate::data::vocab::{Gender, Nation, Warfare};
+use crate::data::vocab::{Gender, Nation, Script, Warfare};
 use crate::patient::national_id;
 use crate::patient::record::{EventContext, PatientRecord};
 use crate::rng::{round_half_away, Xo};
@@ -29,22 +31,39 @@ struct NationLists {
     family_female: &'static [&'static str],
 }
 
+/// Rank weights by age: ranks whose minimum age exceeds the age get weight 0 (7.7).
+static RANK_WEIGHTS_BY_AGE: [[f64; RANKS.len()]; MAX_AGE + 1] = {
+    let mut t = [[0.0; RANKS.len()]; MAX_AGE + 1];
+    let mut age = 0;
+    while age <= MAX_AGE {
+        let mut r = 0;
+        while r < RANKS.len() {
+            if RANK_MIN_AGE[r] as usize <= age {
+                t[age][r] = RANK_WEIGHTS[r];
+            }
+            r += 1;
+        }
+        age += 1;
+    }
+    t
+};
+
 /// Demographic tables prepared from the configuration.
 #[derive(Clone, Debug)]
 pub struct DemographicsDraw {
     base_date: Date,
     religion: bool,
     military: bool,
-    lists: [NationLists; Nation::COUNT],
-    /// Rank weights by age: ranks whose minimum age exceeds the age get weight 0 (7.7).
-    rank_weights: [[f64; RANKS.len()]; MAX_AGE + 1],
+    /// Per nation, in the configured script (built once per process and script).
+    lists: &'static [NationLists; Nation::COUNT],
 }
 
-impl DemographicsDraw {
-    /// Prepares the tables.
-    pub fn new(cfg: &Resolved) -> Self {
-        let script = cfg.demographics.script;
-        let lists = core::array::from_fn(|i| {
+/// The name lists of every nation in `script`, built on first use.
+fn nation_lists(script: Script) -> &'static [NationLists; Nation::COUNT] {
+    static BY_SCRIPT: [OnceLock<[NationLists; Nation::COUNT]>; Script::COUNT] =
+        [const { OnceLock::new() }; Script::COUNT];
+    BY_SCRIPT[script.index()].get_or_init(|| {
+        core::array::from_fn(|i| {
             let t = names(Nation::ALL[i]);
             let family = t.family.spellings(script);
             NationLists {
@@ -56,16 +75,18 @@ impl DemographicsDraw {
                 family_weights: t.family.weights,
                 family_female: t.family_female.map_or(family, |f| f.spellings(script)),
             }
-        });
-        let rank_weights = core::array::from_fn(|age| {
-            core::array::from_fn(|r| if RANK_MIN_AGE[r] as usize <= age { RANK_WEIGHTS[r] } else { 0.0 })
-        });
+        })
+    })
+}
+
+impl DemographicsDraw {
+    /// Prepares the tables.
+    pub fn new(cfg: &Resolved) -> Self {
         DemographicsDraw {
             base_date: cfg.base_date,
             religion: cfg.demographics.religion,
             military: cfg.demographics.military,
-            lists,
-            rank_weights,
+            lists: nation_lists(cfg.demographics.script),
         }
     }
 
@@ -115,7 +136,7 @@ impl DemographicsDraw {
 
         // D9 rank and D10 service come last, so enabling them changes no other field.
         if self.military {
-            let weights = &self.rank_weights[(age as usize).min(MAX_AGE)];
+            let weights = &RANK_WEIGHTS_BY_AGE[(age as usize).min(MAX_AGE)];
             dem.rank = Some(Rank(d.categorical(weights) as u8));
             let services = if ctx.scenario == Warfare::Naval { &SERVICE_WEIGHTS_NAVAL } else { &SERVICE_WEIGHTS };
             dem.service = SERVICES.get(d.categorical(services)).copied();
@@ -309,7 +330,7 @@ mod tests {
 
     #[test]
     fn rank_at_eighteen_is_or1_to_or3_and_naval_service_mix() {
-        let w = &DemographicsDraw::new(&cfg("2025-06-01")).rank_weights;
+        let w = &RANK_WEIGHTS_BY_AGE;
         assert_eq!(&w[18][..4], &[0.04, 0.10, 0.14, 0.0]);
         assert!(w[18][3..].iter().all(|&x| x == 0.0));
         assert_eq!(w[50], RANK_WEIGHTS);
