@@ -51,7 +51,8 @@ fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        // Option names are interned: each is decoded into a JS string once per process.
+        Reflect::get(obj, &JsValue::from_str(wasm_bindgen::intern(key))).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }
