@@ -29,7 +29,7 @@ count() {
   if [ -n "${WASM:-}" ]; then
     valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file="$out" \
       node --single-threaded --no-liftoff scripts/bench-wasm.mjs --patients "$n" --seed "$SEED" --format "$FORMAT" \
-      --reps 1 >/dev/null 2>&1
+      --reps 1 --no-copy >/dev/null 2>&1
   else
     valgrind --tool=callgrind --callgrind-out-file="$out" \
       "$BIN" generate --patients "$n" --seed "$SEED" --format "$FORMAT" --progress never -o /dev/null 2>/dev/null
