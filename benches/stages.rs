@@ -1,4 +1,4 @@
-//! Per-stage benchmarks (issue #7): plan construction, one patient's draws, record writing per
+//! Per-stage benchmarks (issue #7): setting up a job, plan construction, one patient's draws, record writing per
 //! format, gzip and encryption of a chunk. `cargo bench --bench stages` (criterion; the scaling
 //! table of the whole pipeline is `patientgen bench`, and `scripts/instructions.sh` counts
 //! instructions per patient).
@@ -48,6 +48,23 @@ fn ndjson_chunk(cfg: &Resolved) -> Vec<u8> {
     let mut out = Vec::new();
     while !job.next_chunk(&mut out).expect("chunk").done {}
     out
+}
+
+/// Setting up a job from the scenario text, as `patientgen generate` and `new Engine(…)` do: what a
+/// small job (or an edge request) pays before its first patient.
+fn setup(c: &mut Criterion) {
+    let mut g = c.benchmark_group("setup");
+    g.bench_function("parse-scenario", |b| {
+        b.iter(|| parse_scenario(black_box("{}")).map(|s| s.resolved.total_patients))
+    });
+    g.bench_function("parse-and-job", |b| {
+        b.iter(|| {
+            let mut cfg = parse_scenario(black_box("{}")).expect("valid").resolved;
+            cfg.total_patients = 100;
+            Job::new(&cfg, SEED, &JobOptions::default()).map(|j| j.counters().total_patients)
+        })
+    });
+    g.finish();
 }
 
 fn plan(c: &mut Criterion) {
@@ -282,5 +299,5 @@ fn transforms(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(stages, plan, patient, write, naive_serde_json, transforms);
+criterion_group!(stages, setup, plan, patient, write, naive_serde_json, transforms);
 criterion_main!(stages);

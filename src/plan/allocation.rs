@@ -58,7 +58,25 @@ pub fn largest_remainder_into(n: u64, w: &[f64], out: &mut [u64]) {
     if fractions.is_empty() {
         return;
     }
-    fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    // Largest fraction first, then larger weight, then lower index: a total order.
+    let order = |a: &(f64, f64, usize), b: &(f64, f64, usize)| {
+        b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2))
+    };
+    if remaining == 0 {
+        return;
+    }
+    if (remaining as usize) < fractions.len() {
+        // The usual case: each of the first R in that order gets one more. Selecting them is
+        // cheaper than sorting (the plan does this for every day, type and hour), and because the
+        // order is total the set is the one a full sort would give.
+        let r = remaining as usize;
+        fractions.select_nth_unstable_by(r - 1, order);
+        for &(_, _, j) in &fractions[..r] {
+            out[j] += 1;
+        }
+        return;
+    }
+    fractions.sort_by(order);
     // R < (number of positive weights) + 1 for valid inputs; cycling keeps the sum exact anyway.
     while remaining > 0 {
         for &(_, _, j) in &fractions {
@@ -74,6 +92,56 @@ pub fn largest_remainder_into(n: u64, w: &[f64], out: &mut [u64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule by its definition: floors, then +1 in the full sorted order, cycling.
+    fn by_full_sort(n: u64, w: &[f64]) -> Vec<u64> {
+        let total: f64 = w.iter().sum();
+        let mut out = vec![0u64; w.len()];
+        let mut fr = Vec::new();
+        for (j, &x) in w.iter().enumerate() {
+            if x > 0.0 {
+                let q = n as f64 * (x / total);
+                out[j] = q.floor() as u64;
+                fr.push((q - q.floor(), x, j));
+            }
+        }
+        fr.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut rem = n - out.iter().sum::<u64>();
+        while rem > 0 {
+            for &(_, _, j) in &fr {
+                if rem > 0 {
+                    out[j] += 1;
+                    rem -= 1;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn selection_gives_the_sorted_rule() {
+        let mut x = 7u64;
+        let mut next = || {
+            x = crate::rng::mix64(x);
+            x
+        };
+        for case in 0..20_000u64 {
+            let k = 1 + (next() % 30) as usize;
+            // Few distinct weights (many ties) in half the cases, zeros now and then.
+            let w: Vec<f64> = (0..k)
+                .map(|_| match next() % 8 {
+                    0 => 0.0,
+                    v if case % 2 == 0 => (v % 3 + 1) as f64,
+                    _ => (next() % 1000) as f64 / 7.0 + 0.01,
+                })
+                .collect();
+            if w.iter().all(|&v| v == 0.0) {
+                continue;
+            }
+            let n = next() % 200;
+            assert_eq!(largest_remainder(n, &w), by_full_sort(n, &w), "n {n}, w {w:?}");
+        }
+    }
 
     #[test]
     fn equal_weights_go_to_lower_index() {
