@@ -10,7 +10,7 @@
 // which copies each into a new Uint8Array that the caller owns (what a stream needs). Before the
 // timed runs, 50,000 untimed patients let V8 tier the hot functions up from its baseline compiler
 // (the native child warms up the same way). Each time is the best of K runs (default: as the native
-// child, max(1, min(100, 300000/N))).
+// child, max(2, min(100, 300000/N))).
 import { readFileSync } from "node:fs";
 import * as wasm from "../pkg/patientgen.js";
 
@@ -22,7 +22,7 @@ function flag(name, fallback) {
 const n = Number(flag("patients", "100000"));
 const format = flag("format", "ndjson");
 const seed = flag("seed", "1");
-const reps = Number(flag("reps", String(Math.min(100, Math.max(1, Math.floor(300000 / n))))));
+const reps = Number(flag("reps", String(Math.min(100, Math.max(2, Math.floor(300000 / n))))));
 const withCopy = !args.includes("--no-copy");
 const WARMUP = 50000;
 if (!Number.isSafeInteger(n) || n < 1 || !Number.isSafeInteger(reps) || reps < 1) {
