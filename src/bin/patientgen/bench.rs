@@ -370,7 +370,8 @@ mod tests {
         assert_eq!(repetitions(100), 100);
         assert_eq!(repetitions(10_000), 30);
         assert_eq!(repetitions(100_000), 3);
-        assert_eq!(repetitions(1_000_000), 1);
+        assert_eq!(repetitions(1_000_000), 2);
+        assert_eq!(repetitions(10_000_000), 2);
     }
 
     #[test]
