@@ -110,28 +110,21 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
             dst[n / 2] = src[n / 2];
             dst[n - 1] = src[n - 1];
         }
-        4..=7 => {
-            dst[..4].copy_from_slice(&src[..4]);
-            dst[n - 4..].copy_from_slice(&src[n - 4..]);
-        }
-        8..=16 => {
-            dst[..8].copy_from_slice(&src[..8]);
-            dst[n - 8..].copy_from_slice(&src[n - 8..]);
-        }
-        17..=32 => {
-            dst[..16].copy_from_slice(&src[..16]);
-            dst[n - 16..].copy_from_slice(&src[n - 16..]);
-        }
-        33..=64 => {
-            dst[..32].copy_from_slice(&src[..32]);
-            dst[n - 32..].copy_from_slice(&src[n - 32..]);
-        }
-        65..=128 => {
-            dst[..64].copy_from_slice(&src[..64]);
-            dst[n - 64..].copy_from_slice(&src[n - 64..]);
-        }
+        4..=7 => ends::<4>(dst, src),
+        8..=16 => ends::<8>(dst, src),
+        17..=32 => ends::<16>(dst, src),
+        33..=64 => ends::<32>(dst, src),
+        65..=128 => ends::<64>(dst, src),
         _ => dst.copy_from_slice(src),
     }
+}
+
+/// Copies the first and the last `W` bytes (`W <= n <= 2W`, equal lengths): together, all of them.
+#[inline(always)]
+fn ends<const W: usize>(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    dst[..W].copy_from_slice(&src[..W]);
+    dst[n - W..].copy_from_slice(&src[n - W..]);
 }
 
 #[cfg(test)]
