@@ -177,22 +177,16 @@ mod tests {
 
     #[test]
     fn cursor_reports_the_size_it_needed() {
-        let mut buf = vec![0u8; 10];
-        let mut cur = Cursor::new(&mut buf);
-        cur.put(b"0123456789");
-        cur.put(b"abcdef");
-        cur.byte(b'!');
-        cur.put(b"xy");
-        assert_eq!(cur.finish(), Err(19));
-        assert_eq!(&buf, b"0123456789");
-
-        let mut buf = vec![0u8; 19];
-        let mut cur = Cursor::new(&mut buf);
-        cur.put(b"0123456789");
-        cur.put(b"abcdef");
-        cur.byte(b'!');
-        cur.put(b"xy");
-        assert_eq!(cur.finish(), Ok(19));
-        assert_eq!(&buf, b"0123456789abcdef!xy");
+        // Too small: what fitted is written, the size needed is reported; then just large enough.
+        for (size, result, written) in [(10, Err(19), &b"0123456789"[..]), (19, Ok(19), b"0123456789abcdef!xy")] {
+            let mut buf = vec![0u8; size];
+            let mut cur = Cursor::new(&mut buf);
+            cur.put(b"0123456789");
+            cur.put(b"abcdef");
+            cur.byte(b'!');
+            cur.put(b"xy");
+            assert_eq!(cur.finish(), result);
+            assert_eq!(&buf[..], written);
+        }
     }
 }
