@@ -1,17 +1,12 @@
 //! Determinism (DOMAIN.md §1.1, §12.1 item 12): same config + seed ⇒ same bytes, whatever the
 //! chunk size or shard split, through the library and through the CLI.
 
+mod common;
+
 use std::process::Command;
 
-use patientgen::{parse_scenario, shard_range, Format, Job, JobOptions};
-
-fn run(config: &str, seed: u64, opts: JobOptions) -> Vec<u8> {
-    let s = parse_scenario(config).expect("valid config");
-    let mut job = Job::new(&s.resolved, seed, &opts).expect("job");
-    let mut out = Vec::new();
-    while !job.next_chunk(&mut out).expect("chunk").done {}
-    out
-}
+use common::run;
+use patientgen::{shard_range, Format, JobOptions};
 
 fn opts(format: Format) -> JobOptions {
     JobOptions { format, ..JobOptions::default() }

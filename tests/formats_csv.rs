@@ -1,21 +1,16 @@
 //! CSV (DOMAIN.md §9.2): exact rows for the §8.4 example, a real CSV reader on generated output
 //! (tricky front names included), agreement with the JSON records, shard/chunk invariance.
 
+mod common;
+
 #[path = "support/example_record.rs"]
 mod example;
 
+use common::run;
 use patientgen::format::csv::{CsvTable, CsvWriter, EVENTS_HEADER, PATIENTS_HEADER};
 use patientgen::format::RecordWriter;
-use patientgen::{parse_scenario, shard_range, Format, Job, JobOptions, Resolved};
+use patientgen::{shard_range, Format, JobOptions, Resolved};
 use serde_json::Value;
-
-fn run(config: &str, seed: u64, opts: JobOptions) -> Vec<u8> {
-    let s = parse_scenario(config).expect("valid config");
-    let mut job = Job::new(&s.resolved, seed, &opts).expect("job");
-    let mut out = Vec::new();
-    while !job.next_chunk(&mut out).expect("chunk").done {}
-    out
-}
 
 fn csv_opts() -> JobOptions {
     JobOptions { format: Format::Csv, ..JobOptions::default() }

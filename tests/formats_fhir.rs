@@ -3,23 +3,18 @@
 //! UUIDv8 ids, agreement with the JSON records; shard/chunk invariance.
 //! Validation against the official R4 JSON schema is `tests/fhir_schema_check.mjs` (Node).
 
+mod common;
+
 #[path = "support/example_record.rs"]
 mod example;
 
 use std::collections::HashSet;
 
+use common::run;
 use patientgen::format::fhir::{uuid, FhirWriter, ResourceKind};
 use patientgen::format::{RecordWriter, RunMeta};
-use patientgen::{parse_scenario, shard_range, Format, Job, JobOptions, Resolved};
+use patientgen::{shard_range, Format, JobOptions, Resolved};
 use serde_json::{Map, Value};
-
-fn run(config: &str, seed: u64, opts: JobOptions) -> Vec<u8> {
-    let s = parse_scenario(config).expect("valid config");
-    let mut job = Job::new(&s.resolved, seed, &opts).expect("job");
-    let mut out = Vec::new();
-    while !job.next_chunk(&mut out).expect("chunk").done {}
-    out
-}
 
 fn fhir_opts() -> JobOptions {
     JobOptions { format: Format::FhirR4, ..JobOptions::default() }

@@ -2,23 +2,18 @@
 //! parser (quick-xml) reading 10,000 generated patients as one well-formed document, also when
 //! produced one patient per chunk; element and attribute order agree with the JSON records.
 
+mod common;
+
 #[path = "support/example_record.rs"]
 mod example;
 
+use common::run;
 use patientgen::format::xml::XmlWriter;
 use patientgen::format::{RecordWriter, RunMeta};
-use patientgen::{parse_scenario, shard_range, Format, Job, JobOptions, Resolved, OUTPUT_VERSION};
+use patientgen::{parse_scenario, shard_range, Format, JobOptions, Resolved, OUTPUT_VERSION};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 use serde_json::Value;
-
-fn run(config: &str, seed: u64, opts: JobOptions) -> Vec<u8> {
-    let s = parse_scenario(config).expect("valid config");
-    let mut job = Job::new(&s.resolved, seed, &opts).expect("job");
-    let mut out = Vec::new();
-    while !job.next_chunk(&mut out).expect("chunk").done {}
-    out
-}
 
 fn xml_opts() -> JobOptions {
     JobOptions { format: Format::Xml, ..JobOptions::default() }

@@ -35,6 +35,12 @@ pub fn generate_bytes(res: &Resolved, seed: u64, opts: &JobOptions) -> Vec<u8> {
     out
 }
 
+/// Generates the run of a scenario text with `seed` (the scenario's own seed is not used).
+pub fn run(config: &str, seed: u64, opts: JobOptions) -> Vec<u8> {
+    let s = patientgen::parse_scenario(config).expect("valid config");
+    generate_bytes(&s.resolved, seed, &opts)
+}
+
 /// NDJSON options with a chunk size.
 pub fn ndjson(chunk_size: u32) -> JobOptions {
     JobOptions { format: Format::Ndjson, chunk_size, ..Default::default() }
