@@ -3,6 +3,7 @@
 //! Times are whole seconds since 1970-01-01T00:00:00Z (`i64`); dates are days since that epoch
 //! (`i32`). Formatting writes into caller-owned buffers so the record writers stay allocation-free.
 
+use crate::format::text::digit_pair;
 use crate::out::Out;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
@@ -149,12 +150,6 @@ impl Default for TimestampWriter {
     }
 }
 
-/// The two ASCII digits of `v < 100` as a little-endian word.
-#[inline(always)]
-fn two_le(v: u32) -> u64 {
-    (u64::from(b'0') + u64::from(v / 10)) | ((u64::from(b'0') + u64::from(v % 10)) << 8)
-}
-
 impl TimestampWriter {
     /// Appends `YYYY-MM-DDThh:mm:ssZ` for `t` seconds since the epoch.
     #[inline(always)]
@@ -171,10 +166,10 @@ impl TimestampWriter {
         let secs = t.rem_euclid(DAY) as u32;
         let mid = self.dd
             | u64::from(b'T') << 16
-            | two_le(secs / 3600) << 24
+            | digit_pair(secs / 3600) << 24
             | u64::from(b':') << 40
-            | two_le(secs / 60 % 60) << 48;
-        let end = u64::from(b':') | two_le(secs % 60) << 8 | u64::from(b'Z') << 24;
+            | digit_pair(secs / 60 % 60) << 48;
+        let end = u64::from(b':') | digit_pair(secs % 60) << 8 | u64::from(b'Z') << 24;
         out.put(&self.ym.to_le_bytes());
         out.put(&mid.to_le_bytes());
         out.put(&(end as u32).to_le_bytes());

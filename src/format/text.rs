@@ -47,9 +47,9 @@ const PAIRS: &[u8; 200] = b"\
 0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
 5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
-/// The two digits of `v < 100` as a little-endian `u16`.
+/// The two ASCII digits of `v < 100` as a little-endian word (tens in the low byte).
 #[inline(always)]
-fn pair(v: u32) -> u64 {
+pub fn digit_pair(v: u32) -> u64 {
     let i = v as usize * 2;
     u64::from(u16::from_le_bytes([PAIRS[i], PAIRS[i + 1]]))
 }
@@ -62,14 +62,14 @@ pub fn small_digits(v: u32) -> (u64, usize) {
     if v < 10 {
         (u64::from(b'0') + u64::from(v), 1)
     } else if v < 100 {
-        (pair(v), 2)
+        (digit_pair(v), 2)
     } else if v < 1000 {
-        ((u64::from(b'0') + u64::from(v / 100)) | (pair(v % 100) << 8), 3)
+        ((u64::from(b'0') + u64::from(v / 100)) | (digit_pair(v % 100) << 8), 3)
     } else if v < 10_000 {
-        (pair(v / 100) | pair(v % 100) << 16, 4)
+        (digit_pair(v / 100) | digit_pair(v % 100) << 16, 4)
     } else {
         let r = v % 10_000;
-        ((u64::from(b'0') + u64::from(v / 10_000 % 10)) | (pair(r / 100) << 8) | (pair(r % 100) << 24), 5)
+        ((u64::from(b'0') + u64::from(v / 10_000 % 10)) | (digit_pair(r / 100) << 8) | (digit_pair(r % 100) << 24), 5)
     }
 }
 
