@@ -3,11 +3,13 @@
 //! A changed hash is a deliberate, reviewed change of output bytes: bump the output version
 //! (DOMAIN.md §1.1 rule 6) and regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`.
 
+#[path = "support/golden_hashes.rs"]
+mod golden_hashes;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use patientgen::{parse_scenario, Format, Job, JobOptions, OUTPUT_VERSION};
-use sha2::{Digest, Sha256};
+use patientgen::{Format, JobOptions, OUTPUT_VERSION};
 
 /// Scenarios pinned: the default scenario, the Markov model, military demographics, every preset.
 const SCENARIOS: &[(&str, &str)] = &[
@@ -30,22 +32,7 @@ fn golden_path() -> PathBuf {
 }
 
 fn hash(config: &str, seed: u64, format: Format) -> String {
-    let s = parse_scenario(config).expect("pinned scenario is valid");
-    let mut job = Job::new(&s.resolved, seed, &JobOptions { format, ..JobOptions::default() }).expect("job");
-    let mut h = Sha256::new();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let r = job.next_chunk(&mut buf).expect("chunk");
-        h.update(&buf);
-        if r.done {
-            break;
-        }
-    }
-    h.finalize().iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    golden_hashes::hash(config, seed, &JobOptions { format, ..JobOptions::default() }).0
 }
 
 fn current() -> String {

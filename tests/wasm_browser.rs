@@ -8,19 +8,18 @@
 //!  cargo test --target wasm32-unknown-unknown --test wasm_browser`
 #![cfg(target_arch = "wasm32")]
 
-use std::fmt::Write as _;
+#[path = "support/golden_hashes.rs"]
+mod golden_hashes;
 
+use golden_hashes::{hash, hex, job, pinned};
 use js_sys::Uint8Array;
 use patientgen::job::MAX_CHUNK_BYTES;
-use patientgen::{parse_scenario, Format, Job, JobOptions};
+use patientgen::{Format, JobOptions};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The native build's hashes (written by `UPDATE_GOLDEN=1 cargo test --test golden`).
-const GOLDEN: &str = include_str!("golden/sha256.tsv");
 
 #[wasm_bindgen(inline_js = r#"
 async function root() {
@@ -70,50 +69,11 @@ extern "C" {
     async fn subtle_sha256_hex(bytes: &Uint8Array) -> Result<JsValue, JsValue>;
 }
 
-/// The pinned hash of (scenario, seed, format) in [`GOLDEN`].
-fn pinned(scenario: &str, seed: u64, format: Format) -> &'static str {
-    let seed = seed.to_string();
-    GOLDEN
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| f.len() == 4 && f[0] == scenario && f[1] == seed && f[2] == format.as_str())
-        .map(|f| f[3])
-        .unwrap_or_else(|| panic!("no golden line for {scenario} {seed} {}", format.as_str()))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn job(config: &str, seed: u64, opts: &JobOptions) -> Job {
-    let s = parse_scenario(config).expect("valid scenario");
-    Job::new(&s.resolved, seed, opts).expect("job")
-}
-
 #[wasm_bindgen_test]
 fn golden_default_seed_1_every_format_matches_native() {
     for format in Format::ALL {
-        let mut job = job("{}", 1, &JobOptions { format, ..JobOptions::default() });
-        let mut h = Sha256::new();
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            let r = job.next_chunk(&mut buf).expect("chunk");
-            h.update(&buf);
-            if r.done {
-                break;
-            }
-        }
-        assert_eq!(
-            hex(&h.finalize()),
-            pinned("default", 1, format),
-            "Chromium and native differ for {}",
-            format.as_str()
-        );
+        let (got, _) = hash("{}", 1, &JobOptions { format, ..JobOptions::default() });
+        assert_eq!(got, pinned("default", 1, format), "Chromium and native differ for {}", format.as_str());
     }
 }
 

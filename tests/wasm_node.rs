@@ -8,53 +8,13 @@
 //!  cargo test --target wasm32-unknown-unknown --test wasm_node`
 #![cfg(target_arch = "wasm32")]
 
-use std::fmt::Write as _;
+#[path = "support/golden_hashes.rs"]
+mod golden_hashes;
 
+use golden_hashes::{hash, pinned, GOLDEN};
 use patientgen::job::{DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES};
-use patientgen::{parse_scenario, ConfigErrors, Format, Job, JobOptions, OUTPUT_VERSION};
-use sha2::{Digest, Sha256};
+use patientgen::{parse_scenario, ConfigErrors, Format, JobOptions, OUTPUT_VERSION};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-/// The native build's hashes (written by `UPDATE_GOLDEN=1 cargo test --test golden`).
-const GOLDEN: &str = include_str!("golden/sha256.tsv");
-
-/// The pinned hash of (scenario, seed, format) in [`GOLDEN`].
-fn pinned(scenario: &str, seed: u64, format: Format) -> &'static str {
-    let seed = seed.to_string();
-    GOLDEN
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| f.len() == 4 && f[0] == scenario && f[1] == seed && f[2] == format.as_str())
-        .map(|f| f[3])
-        .unwrap_or_else(|| panic!("no golden line for {scenario} {seed} {}", format.as_str()))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-/// SHA-256 of the whole output of `config` and the number of chunks it came in.
-fn hash(config: &str, seed: u64, opts: &JobOptions) -> (String, u64) {
-    let s = parse_scenario(config).expect("valid scenario");
-    let mut job = Job::new(&s.resolved, seed, opts).expect("job");
-    let mut h = Sha256::new();
-    let mut buf = Vec::new();
-    let mut chunks = 0;
-    loop {
-        buf.clear();
-        let r = job.next_chunk(&mut buf).expect("chunk");
-        h.update(&buf);
-        chunks += 1;
-        if r.done {
-            break;
-        }
-    }
-    (hex(&h.finalize()), chunks)
-}
 
 #[wasm_bindgen_test]
 fn golden_file_matches_this_output_version() {
