@@ -391,9 +391,15 @@ impl Job {
         Ok(ChunkReport { patients: n, bytes, done: last })
     }
 
+    /// A buffer capacity that holds a chunk without regrowing: the byte budget plus room for the
+    /// record that crosses it (a chunk ends after the record that reaches the budget).
+    pub fn chunk_capacity(&self) -> usize {
+        self.chunk_bytes + (64 << 10)
+    }
+
     /// Runs the job to the end, handing each chunk to `sink`.
     pub fn run<E>(&mut self, mut sink: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), RunError<E>> {
-        let mut buf = Vec::with_capacity(self.chunk_bytes + (64 << 10));
+        let mut buf = Vec::with_capacity(self.chunk_capacity());
         while !self.done {
             buf.clear();
             self.next_chunk(&mut buf).map_err(RunError::Job)?;

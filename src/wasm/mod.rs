@@ -186,8 +186,6 @@ pub struct Engine {
     /// What the job was built from, kept until the first chunk so `setKey` can rebuild it.
     setup: Option<(Resolved, u64, JobOptions)>,
     buf: Vec<u8>,
-    /// Capacity reserved for `buf` before the first chunk: the byte budget plus one record's slack.
-    buf_reserve: usize,
     metrics: Metrics,
     format: Format,
     compression: Compression,
@@ -270,7 +268,6 @@ impl Engine {
             job,
             setup: Some((scenario.resolved, seed, opts.clone())),
             buf: Vec::new(),
-            buf_reserve: opts.chunk_bytes + (64 << 10),
             metrics: Metrics::new(),
             format: opts.format,
             compression: opts.compression,
@@ -331,7 +328,7 @@ impl Engine {
         self.setup = None;
         self.buf.clear();
         // The whole chunk budget at once, as `Job::run` does natively: no regrowth and copying.
-        self.buf.reserve(self.buf_reserve);
+        self.buf.reserve(self.job.chunk_capacity());
         let serialized_before = self.job.counters().bytes_serialized;
         let t0 = js_sys::Date::now();
         let report = self.job.next_chunk(&mut self.buf).map_err(|e| {
