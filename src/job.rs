@@ -106,8 +106,8 @@ pub struct Counters {
     pub bytes_serialized: u64,
     /// Bytes after compression and encryption.
     pub bytes_output: u64,
-    /// Outcomes KIA, DOW, RTD, Remains_Role4.
-    pub outcomes: [u64; 4],
+    /// Outcomes KIA, DOW, RTD, Remains_Role4, NBD (in `Status` order).
+    pub outcomes: [u64; 5],
     /// Triage T1, T2, T3.
     pub triage: [u64; 3],
     /// Patients per day (index 0 = day 1).

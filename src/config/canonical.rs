@@ -78,6 +78,7 @@ pub fn resolved_to_json(r: &Resolved) -> Value {
     }
     o.insert("triage_override".into(), Value::Object(triage));
     o.insert("flow_model".into(), r.flow_model.as_str().into());
+    o.insert("evacuation_capability".into(), r.evacuation_capability.as_str().into());
     let d = &r.demographics;
     let mut demo = Map::new();
     demo.insert("military".into(), d.military.into());

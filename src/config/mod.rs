@@ -5,7 +5,7 @@
 //! the seed and run information) or a [`ConfigErrors`] listing every problem with its JSON path.
 
 use crate::civil::Date;
-use crate::data::vocab::{Facility, FlowModel, Intensity, Nation, Script, Tempo};
+use crate::data::vocab::{EvacuationCapability, Facility, FlowModel, Intensity, Nation, Script, Tempo};
 
 mod canonical;
 mod did_you_mean;
@@ -108,6 +108,8 @@ pub struct Resolved {
     pub triage_override: [Option<[f64; 3]>; 3],
     /// Flow model.
     pub flow_model: FlowModel,
+    /// Evacuation capability (clinical model only; docs/MODEL.md §5).
+    pub evacuation_capability: EvacuationCapability,
     /// Demographic options.
     pub demographics: DemographicsConfig,
 }

@@ -40,12 +40,13 @@ const DEFAULTS: &str = r#"{
   ],
   "facility_configs": [],
   "triage_override": {},
-  "flow_model": "classic",
+  "flow_model": "clinical",
+  "evacuation_capability": "modern",
   "demographics": {"military": false, "religion": true, "female_share": 0.12, "script": "native"}
 }"#;
 
 /// Scenario keys accepted at the top level and under `configuration`.
-const SCENARIO_KEYS: [&str; 22] = [
+const SCENARIO_KEYS: [&str; 23] = [
     "total_patients",
     "count",
     "days_of_fighting",
@@ -65,6 +66,7 @@ const SCENARIO_KEYS: [&str; 22] = [
     "facility_configs",
     "triage_override",
     "flow_model",
+    "evacuation_capability",
     "seed",
     "demographics",
     "preset",
@@ -222,6 +224,7 @@ struct Layer {
     facilities: Option<Vec<RawFacility>>,
     triage: Option<[Option<[f64; 3]>; 3]>,
     flow_model: Option<FlowModel>,
+    evacuation_capability: Option<EvacuationCapability>,
     seed: Option<u64>,
     preset: Option<usize>,
     military: Option<bool>,
@@ -393,6 +396,7 @@ fn build(layers: &[&Layer], fronts: Vec<RawFront>, facility_overrides: Vec<Facil
         facility_overrides,
         triage_override: pick!(triage),
         flow_model: pick!(flow_model),
+        evacuation_capability: pick!(evacuation_capability),
         demographics: DemographicsConfig {
             military: pick!(military),
             religion: pick!(religion),
@@ -550,6 +554,10 @@ fn parse_layer(obj: &Map<String, Value>, base: &Path, is_top: bool, c: &mut Ctx)
             "flow_model" => {
                 l.give("flow_model", &p);
                 l.flow_model = flow_model(v, &p, c);
+            }
+            "evacuation_capability" => {
+                l.give("evacuation_capability", &p);
+                l.evacuation_capability = enum_value(v, &p, EvacuationCapability::ALL, |f| f.as_str(), c);
             }
             "seed" => {
                 l.give("seed", &p);
@@ -798,7 +806,7 @@ fn seed(v: &Value, p: &Path, c: &mut Ctx) -> Option<u64> {
 
 fn flow_model(v: &Value, p: &Path, c: &mut Ctx) -> Option<FlowModel> {
     if v.as_str() == Some("health") {
-        c.err(p, "not implemented; use classic or markov");
+        c.err(p, "not implemented; use clinical, classic or markov");
         return None;
     }
     enum_value(v, p, FlowModel::ALL, |f| f.as_str(), c)

@@ -198,8 +198,23 @@ pub const CONJUNCTIVITIS: ConditionId = ConditionId(48);
 /// Chest pain (29857009).
 pub const CHEST_PAIN: ConditionId = ConditionId(49);
 
-/// The catalogue, in the order of DOMAIN.md §6.2.
-pub const CONDITIONS: [ConditionInfo; 50] = [
+/// Poisoning caused by chemical substance (441952005): nerve-agent poisoning (clinical model,
+/// CBRN; no more specific SNOMED CT concept could be verified, docs/MODEL.md §2.3).
+pub const NERVE_AGENT_POISONING: ConditionId = ConditionId(50);
+/// Chemical burn (426284001): blister-agent injury (clinical model, CBRN).
+pub const CHEMICAL_BURN: ConditionId = ConditionId(51);
+/// Acute pulmonary edema (40541001): choking-agent injury (clinical model, CBRN).
+pub const ACUTE_PULMONARY_EDEMA: ConditionId = ConditionId(52);
+/// Acute radiation disease (360002) (clinical model, CBRN).
+pub const ACUTE_RADIATION_DISEASE: ConditionId = ConditionId(53);
+/// Hemorrhagic shock (355001): recorded by the clinical model for class III–IV haemorrhage.
+pub const HEMORRHAGIC_SHOCK: ConditionId = ConditionId(54);
+/// Tension pneumothorax (233645004): recorded by the clinical model for chest AIS ≥ 4.
+pub const TENSION_PNEUMOTHORAX: ConditionId = ConditionId(55);
+
+/// The catalogue: the 50 conditions of DOMAIN.md §6.2 in its order, then those the clinical model
+/// adds (docs/MODEL.md).
+pub const CONDITIONS: [ConditionInfo; 56] = [
     ConditionInfo { code: "262574004", display: "Bullet wound", site: Site::Any, group: Group::Hem, class: 0 },
     ConditionInfo { code: "125643001", display: "Open wound", site: Site::Any, group: Group::Hem, class: 0 },
     ConditionInfo { code: "262560006", display: "Penetrating wound", site: Site::Any, group: Group::Hem, class: 0 },
@@ -334,4 +349,34 @@ pub const CONDITIONS: [ConditionInfo; 50] = [
     },
     ConditionInfo { code: "9826008", display: "Conjunctivitis", site: Site::Head, group: Group::Inf, class: 0 },
     ConditionInfo { code: "29857009", display: "Chest pain", site: Site::Torso, group: Group::CardioResp, class: 0 },
+    ConditionInfo {
+        code: "441952005",
+        display: "Poisoning caused by chemical substance",
+        site: Site::Torso,
+        group: Group::Env,
+        class: 0,
+    },
+    ConditionInfo { code: "426284001", display: "Chemical burn", site: Site::Any, group: Group::Burn, class: 0 },
+    ConditionInfo {
+        code: "40541001",
+        display: "Acute pulmonary edema",
+        site: Site::Torso,
+        group: Group::CardioResp,
+        class: 0,
+    },
+    ConditionInfo {
+        code: "360002",
+        display: "Acute radiation disease",
+        site: Site::Torso,
+        group: Group::Env,
+        class: 0,
+    },
+    ConditionInfo { code: "355001", display: "Hemorrhagic shock", site: Site::Torso, group: Group::Hem, class: 0 },
+    ConditionInfo {
+        code: "233645004",
+        display: "Tension pneumothorax",
+        site: Site::Torso,
+        group: Group::Chest,
+        class: 0,
+    },
 ];

@@ -84,8 +84,22 @@ pub const P32: ProcedureId = ProcedureId(31);
 /// P33: Recommendation to rest.
 pub const P33: ProcedureId = ProcedureId(32);
 
-/// (code, display) of P01…P33.
-pub const PROCEDURES: [(&str, &str); 33] = [
+/// P34: Tension pneumothorax relief (needle decompression; clinical model).
+pub const P34: ProcedureId = ProcedureId(33);
+/// P35: Intraosseous cannulation (clinical model).
+pub const P35: ProcedureId = ProcedureId(34);
+/// P36: Active external warming of subject (hypothermia prevention; clinical model).
+pub const P36: ProcedureId = ProcedureId(35);
+/// P37: Transfusion of whole blood (clinical model).
+pub const P37: ProcedureId = ProcedureId(36);
+/// P38: Application of chemical hemostatic agents (junctional haemorrhage; clinical model).
+pub const P38: ProcedureId = ProcedureId(37);
+/// P39: Application of dressing, occlusive plastic (chest seal; clinical model).
+pub const P39: ProcedureId = ProcedureId(38);
+
+/// (code, display) of P01…P33 (DOMAIN.md §6.7), then P34…P39, which the clinical model adds
+/// (SNOMED CT codes as listed in the NEMSIS v3.5 procedure list).
+pub const PROCEDURES: [(&str, &str); 39] = [
     ("20655006", "Application of tourniquet"),
     ("26906007", "Application of dressing, pressure"),
     ("3895009", "Application of dressing"),
@@ -119,4 +133,10 @@ pub const PROCEDURES: [(&str, &str); 33] = [
     ("47387005", "Head injury rehabilitation"),
     ("409063005", "Counseling"),
     ("183051005", "Recommendation to rest"),
+    ("182705007", "Tension pneumothorax relief"),
+    ("430824005", "Intraosseous cannulation"),
+    ("431949004", "Active external warming of subject"),
+    ("33389009", "Transfusion of whole blood"),
+    ("372045002", "Application of chemical hemostatic agents"),
+    ("22206003", "Application of dressing, occlusive plastic"),
 ];

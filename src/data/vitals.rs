@@ -1,13 +1,27 @@
 //! Vital signs (DOMAIN.md §6.9): LOINC code, display and UCUM unit, in observation order.
 
-/// (LOINC code, display, UCUM unit) of the five vital signs, in the order of 6.9.
-pub const VITALS: [(&str, &str, &str); 5] = [
+/// (LOINC code, display, UCUM unit) of the five vital signs, in the order of 6.9, then the two
+/// the clinical model adds: diastolic pressure and the Glasgow coma score.
+pub const VITALS: [(&str, &str, &str); 7] = [
     ("8867-4", "Heart rate", "/min"),
     ("8480-6", "Systolic blood pressure", "mm[Hg]"),
     ("9279-1", "Respiratory rate", "/min"),
     ("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
     ("8310-5", "Body temperature", "Cel"),
+    ("8462-4", "Diastolic blood pressure", "mm[Hg]"),
+    ("9269-2", "Glasgow coma score total", "{score}"),
 ];
+
+/// Written order of the vital signs of a visit with `n` recorded (indices into [`VITALS`]): the
+/// five of 6.9, or with the clinical model's seven the pressures side by side and GCS last.
+#[inline]
+pub fn order(n: u8) -> &'static [usize] {
+    match n {
+        7 => &[0, 1, 5, 2, 3, 4, 6],
+        5 => &[0, 1, 2, 3, 4],
+        _ => &[],
+    }
+}
 
 /// Index of body temperature, the one vital held in tenths.
 pub const BODY_TEMPERATURE: usize = 4;

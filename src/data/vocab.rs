@@ -223,6 +223,8 @@ vocab! {
         Classic = "classic",
         /// Markov routing (5.5).
         Markov = "markov",
+        /// The clinical model (docs/MODEL.md): outcome from injury severity and time to care.
+        Clinical = "clinical",
     }
 }
 
@@ -271,8 +273,83 @@ vocab! {
         Dow = "DOW",
         /// Returned to duty.
         Rtd = "RTD",
-        /// Still in care (reserved).
+        /// Still in care at Role 4 when the record ends (clinical model: not fit to return).
         RemainsRole4 = "Remains_Role4",
+        /// Non-battle death: a disease or non-battle-injury casualty who died (never "KIA").
+        Nbd = "NBD",
+    }
+}
+
+impl Status {
+    /// Whether the patient died (KIA, DOW or a non-battle death).
+    #[inline]
+    pub fn is_death(self) -> bool {
+        matches!(self, Status::Kia | Status::Dow | Status::Nbd)
+    }
+}
+
+vocab! {
+    /// Wounding mechanism (clinical model; docs/MODEL.md §2).
+    Mechanism {
+        /// Explosive and fragmentation (artillery, mortar, IED, grenade, drone munition).
+        Explosive = "explosive",
+        /// Gunshot.
+        Gunshot = "gunshot",
+        /// Blunt (vehicle, fall, building collapse, blast displacement).
+        Blunt = "blunt",
+        /// Thermal burn.
+        Burn = "burn",
+        /// Chemical, biological, radiological or nuclear agent.
+        Cbrn = "cbrn",
+        /// Disease.
+        Disease = "disease",
+        /// Non-battle injury.
+        NonBattleInjury = "non_battle_injury",
+    }
+}
+
+vocab! {
+    /// ISS body region of a condition (Baker et al., J Trauma 1974; clinical model).
+    IssRegion {
+        /// Head or neck (brain, skull, cervical spine).
+        HeadNeck = "head_neck",
+        /// Face (eyes, ears, facial skeleton).
+        Face = "face",
+        /// Chest (thoracic organs, ribs, thoracic spine).
+        Chest = "chest",
+        /// Abdomen or pelvic contents (lumbar spine).
+        Abdomen = "abdomen",
+        /// Extremities or pelvic girdle.
+        Extremities = "extremities",
+        /// External (skin: burns, lacerations, contusions) and systemic effects (poisoning,
+        /// radiation, illness).
+        External = "external",
+    }
+}
+
+vocab! {
+    /// MEDEVAC precedence (clinical model; docs/MODEL.md §5).
+    Priority {
+        /// Urgent: evacuate within 1 hour to save life, limb or eyesight.
+        Urgent = "urgent",
+        /// Urgent-surgical: urgent and needing surgery to be stabilised.
+        UrgentSurgical = "urgent_surgical",
+        /// Priority: within 4 hours.
+        Priority = "priority",
+        /// Routine: within 24 hours.
+        Routine = "routine",
+    }
+}
+
+vocab! {
+    /// Scenario key `evacuation_capability` (clinical model; docs/MODEL.md §5).
+    EvacuationCapability {
+        /// Rotary-wing MEDEVAC under a 60-minute policy (the default).
+        Modern = "modern",
+        /// Contested airspace: ground evacuation with delays.
+        Contested = "contested",
+        /// Prolonged field care: holds of 24–72 h before evacuation to surgery.
+        Prolonged = "prolonged",
     }
 }
 

@@ -18,6 +18,9 @@ injury_type,triage_category,severity,primary_condition_code,primary_condition_na
 secondary_condition_codes,secondary_condition_names,body_part,status,final_status,last_facility,\
 facilities_visited,final_event_time,hours_to_final,treatment_count";
 
+/// Columns the clinical model appends to `patients.csv` (docs/MODEL.md).
+pub const CLINICAL_COLUMNS: &str = ",mechanism,iss,evacuation_priority,condition_ais,condition_body_regions";
+
 /// Header of `events.csv` (without the line end).
 pub const EVENTS_HEADER: &str = "patient_id,seq,event_type,facility,timestamp,hours_since_injury,duration_hours,\
 from_facility,to_facility,next_facility,timing,hours_completed,triage_category,facilities_visited";
@@ -47,6 +50,8 @@ pub struct CsvWriter {
     table: CsvTable,
     /// Front names as CSV fields (quoted where needed).
     fronts: Vec<Vec<u8>>,
+    /// Whether `patients.csv` carries the clinical model's columns.
+    clinical: bool,
 }
 
 impl CsvWriter {
@@ -61,7 +66,7 @@ impl CsvWriter {
                 v
             })
             .collect();
-        CsvWriter { table, fronts }
+        CsvWriter { table, fronts, clinical: cfg.flow_model == crate::data::vocab::FlowModel::Clinical }
     }
 
     /// The table this writer produces.
@@ -76,6 +81,9 @@ impl RecordWriter for CsvWriter {
             CsvTable::Patients => PATIENTS_HEADER.as_bytes(),
             CsvTable::Events => EVENTS_HEADER.as_bytes(),
         });
+        if self.clinical && self.table == CsvTable::Patients {
+            out.extend_from_slice(CLINICAL_COLUMNS.as_bytes());
+        }
         out.extend_from_slice(b"\r\n");
     }
 
@@ -251,6 +259,29 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     }
     out.push(b',');
     uint(out, rec.visits.iter().map(|v| v.treatments.len() as u64).sum());
+    if let Some(cf) = &rec.clinical {
+        out.push(b',');
+        out.extend_from_slice(cf.mechanism.as_str().as_bytes());
+        out.push(b',');
+        uint(out, cf.iss as u64);
+        out.push(b',');
+        out.extend_from_slice(cf.priority.as_str().as_bytes());
+        out.push(b',');
+        let n = rec.conditions.len();
+        for (k, a) in cf.ais[..n].iter().enumerate() {
+            if k > 0 {
+                out.push(b';');
+            }
+            uint(out, *a as u64);
+        }
+        out.push(b',');
+        for (k, r) in cf.region[..n].iter().enumerate() {
+            if k > 0 {
+                out.push(b';');
+            }
+            out.extend_from_slice(r.as_str().as_bytes());
+        }
+    }
     out.extend_from_slice(b"\r\n");
 }
 

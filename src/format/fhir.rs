@@ -8,9 +8,10 @@
 use super::text::{int, json_str, uint};
 use super::{RecordWriter, RunMeta};
 use crate::civil::{write_tenths, write_timestamp};
-use crate::data::vitals::{BODY_TEMPERATURE, VITALS};
+use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
 use crate::data::vocab::{Facility, Status, Triage};
 use crate::patient::record::{EventType, PatientRecord, MAX_VISITS};
+use crate::patient::record::{DIASTOLIC, GCS};
 use crate::rng::{keyed, tag};
 
 /// Resource kind κ of the UUID derivation (9.4).
@@ -166,6 +167,19 @@ fn priority_of(t: Triage) -> (&'static str, &'static str) {
 }
 
 /// `"category":[vital-signs | laboratory]`.
+/// `,"valueQuantity":{…}` of an integer value in a UCUM unit.
+fn quantity(out: &mut Vec<u8>, value: i64, unit: &str) {
+    raw(out, ",\"valueQuantity\":{\"value\":");
+    int(out, value);
+    raw(out, ",\"unit\":");
+    json_str(out, unit);
+    raw(out, ",\"system\":\"");
+    raw(out, UCUM);
+    raw(out, "\",\"code\":");
+    json_str(out, unit);
+    out.push(b'}');
+}
+
 fn observation_category(out: &mut Vec<u8>, laboratory: bool) {
     raw(out, ",\"category\":[");
     let (code, display) = if laboratory { ("laboratory", "Laboratory") } else { ("vital-signs", "Vital Signs") };
@@ -328,14 +342,30 @@ pub fn write_bundle(seed: u64, rec: &PatientRecord, out: &mut Vec<u8>) {
     // Observations: vital signs per visit, then blood group, then body weight.
     let mut k = 0u64;
     for (vk, v) in rec.visits.iter().enumerate() {
-        for (j, (code, display, unit)) in VITALS.iter().enumerate() {
+        let panel = v.n_vitals == 7;
+        for &j in order(v.n_vitals) {
+            if panel && j == DIASTOLIC {
+                // Written as a component of the blood-pressure panel.
+                continue;
+            }
+            let (code, display, unit) = VITALS[j];
             entry_start(out, false, "Observation", &id(ResourceKind::Observation, k));
             k += 1;
             raw(out, ",\"status\":\"final\"");
-            observation_category(out, false);
+            if j == GCS {
+                raw(out, ",\"category\":[");
+                concept(out, "http://terminology.hl7.org/CodeSystem/observation-category", "exam", "Exam");
+                out.push(b']');
+            } else {
+                observation_category(out, false);
+            }
             raw(out, ",\"code\":{\"coding\":[");
-            coding(out, LOINC, code, display);
-            if *code == "59408-5" {
+            if panel && j == 1 {
+                coding(out, LOINC, "85354-9", "Blood pressure panel with all children optional");
+            } else {
+                coding(out, LOINC, code, display);
+            }
+            if code == "59408-5" {
                 out.push(b',');
                 coding(out, LOINC, "2708-6", "Oxygen saturation in Arterial blood");
             }
@@ -345,19 +375,35 @@ pub fn write_bundle(seed: u64, rec: &PatientRecord, out: &mut Vec<u8>) {
             reference(out, &encounters[vk]);
             raw(out, ",\"effectiveDateTime\":");
             date_time(out, v.date);
-            raw(out, ",\"valueQuantity\":{\"value\":");
-            if j == BODY_TEMPERATURE {
-                write_tenths(out, v.vitals[j].max(0) as u32);
-            } else {
-                int(out, v.vitals[j] as i64);
+            if panel && j == 1 {
+                raw(out, ",\"component\":[");
+                for (n, c) in [1, DIASTOLIC].into_iter().enumerate() {
+                    let (code, display, unit) = VITALS[c];
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    raw(out, "{\"code\":");
+                    concept(out, LOINC, code, display);
+                    quantity(out, v.vitals[c] as i64, unit);
+                    out.push(b'}');
+                }
+                raw(out, "]}}");
+                continue;
             }
-            raw(out, ",\"unit\":");
-            json_str(out, unit);
-            raw(out, ",\"system\":\"");
-            raw(out, UCUM);
-            raw(out, "\",\"code\":");
-            json_str(out, unit);
-            raw(out, "}}}");
+            if j == BODY_TEMPERATURE {
+                raw(out, ",\"valueQuantity\":{\"value\":");
+                write_tenths(out, v.vitals[j].max(0) as u32);
+                raw(out, ",\"unit\":");
+                json_str(out, unit);
+                raw(out, ",\"system\":\"");
+                raw(out, UCUM);
+                raw(out, "\",\"code\":");
+                json_str(out, unit);
+                raw(out, "}}}");
+            } else {
+                quantity(out, v.vitals[j] as i64, unit);
+                raw(out, "}}");
+            }
         }
     }
     let d = &rec.demographics;

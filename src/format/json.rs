@@ -6,8 +6,8 @@ use crate::civil::{write_tenths, TimestampWriter};
 use crate::config::Resolved;
 use crate::data::conditions::CONDITIONS;
 use crate::data::procedures::PROCEDURES;
-use crate::data::vitals::{BODY_TEMPERATURE, VITALS};
-use crate::data::vocab::Facility;
+use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
+use crate::data::vocab::{Facility, Mechanism};
 use crate::out::{Cursor, Out};
 use crate::patient::record::{EventType, PatientRecord, Timing};
 
@@ -343,10 +343,27 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
             key(out, b",\"severity\":");
             q(out, rec.primary_severity.quoted());
         }
+        if let Some(cf) = &rec.clinical {
+            key(out, b",\"ais\":");
+            uint(out, cf.ais[k] as u64);
+            key(out, b",\"body_region\":");
+            q(out, cf.region[k].quoted());
+        }
         out.byte(b'}');
     }
     key(out, b"],\"severity\":");
     uint(out, rec.severity as u64);
+    if let Some(cf) = &rec.clinical {
+        key(out, b",\"mechanism\":");
+        q(out, cf.mechanism.quoted());
+        key(out, b",\"iss\":");
+        uint(out, cf.iss as u64);
+        key(out, b",\"evacuation_priority\":");
+        q(out, cf.priority.quoted());
+        if cf.mechanism == Mechanism::Cbrn {
+            key(out, b",\"decontaminated\":true");
+        }
+    }
 
     key(out, b",\"treatments\":[");
     for (k, v) in rec.visits.iter().enumerate() {
@@ -363,8 +380,8 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
             key(out, &frags.procedures[p.0 as usize]);
         }
         key(out, b"],\"observations\":[");
-        for j in 0..VITALS.len() {
-            if j > 0 {
+        for (n, &j) in order(v.n_vitals).iter().enumerate() {
+            if n > 0 {
                 out.byte(b',');
             }
             key(out, &frags.vital_heads[j]);

@@ -7,7 +7,7 @@ use super::text::{int, uint};
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
 use crate::civil::{write_tenths, write_timestamp};
 use crate::config::Resolved;
-use crate::data::vitals::{BODY_TEMPERATURE, VITALS};
+use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
 use crate::patient::record::{EventType, PatientRecord, Timing};
 
 /// Namespace of the root element (`/1` is the schema version).
@@ -209,6 +209,12 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
         if k == 0 {
             attr(out, "severity", rec.primary_severity.as_str());
         }
+        if let Some(cf) = &rec.clinical {
+            attr_start(out, "ais");
+            uint(out, cf.ais[k] as u64);
+            out.push(b'"');
+            attr(out, "body_region", cf.region[k].as_str());
+        }
         out.push(b'>');
         text(out, info.display);
         out.extend_from_slice(b"</condition>");
@@ -216,6 +222,16 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(b"</conditions><severity>");
     uint(out, rec.severity as u64);
     out.extend_from_slice(b"</severity>");
+    if let Some(cf) = &rec.clinical {
+        elem(out, "mechanism", cf.mechanism.as_str());
+        out.extend_from_slice(b"<iss>");
+        uint(out, cf.iss as u64);
+        out.extend_from_slice(b"</iss>");
+        elem(out, "evacuation_priority", cf.priority.as_str());
+        if cf.mechanism == crate::data::vocab::Mechanism::Cbrn {
+            elem(out, "decontaminated", "true");
+        }
+    }
 
     out.extend_from_slice(b"<treatments>");
     for v in &rec.visits {
@@ -230,7 +246,8 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
             text(out, p.display());
             out.extend_from_slice(b"</treatment>");
         }
-        for (j, (code, display, unit)) in VITALS.iter().enumerate() {
+        for &j in order(v.n_vitals) {
+            let (code, display, unit) = VITALS[j];
             out.extend_from_slice(b"<observation");
             attr(out, "code", code);
             attr_start(out, "value");

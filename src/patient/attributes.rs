@@ -8,7 +8,8 @@
 use crate::config::Resolved;
 use crate::data::conditions::{self, ConditionId, Site};
 use crate::data::injuries::{self, Pool, MAX_CORRELATED, PATTERN_CONDITIONS};
-use crate::data::vocab::{BodyPart, Gender, InjuryType, Nation, SeverityText, Triage, Warfare};
+use crate::data::vocab::{BodyPart, FlowModel, Gender, InjuryType, Nation, SeverityText, Triage, Warfare};
+use crate::patient::clinical::{self, Physiology};
 use crate::patient::record::{EventContext, PatientRecord, MAX_CONDITIONS};
 use crate::rng::Xo;
 
@@ -36,9 +37,11 @@ pub struct Attributes {
     front_weights: Vec<f64>,
     fronts: Vec<FrontNations>,
     female_share: f64,
-    /// `mix · mod` per warfare type (by `Warfare` index) and injury type; the Disease weight is
-    /// multiplied by the event's `M_dis` at draw time (A4).
-    injury_base: [[f64; 3]; 9],
+    /// The configured injury mix (BI, NBI, Disease), delivered as given among the casualties of
+    /// individual events (A4; mass-casualty and special events are battle casualties).
+    injury_mix: [f64; 3],
+    /// Whether the clinical model draws the injury (docs/MODEL.md) instead of A5–A10.
+    clinical: bool,
     /// Triage rows per warfare type and injury type, `triage_override` applied (A8).
     triage: [[[f64; 3]; 3]; 9],
 }
@@ -55,22 +58,27 @@ impl Attributes {
                 weights: f.nations.iter().map(|&(_, w)| w).collect(),
             })
             .collect();
-        let mut injury_base = [[0.0; 3]; 9];
         let mut triage = injuries::TRIAGE;
         for w in Warfare::ALL {
-            let m = w.injury_modifier();
             for j in 0..3 {
-                injury_base[w.index()][j] = cfg.injury_mix[j] * m[j];
                 if let Some(row) = cfg.triage_override[j] {
                     triage[w.index()][j] = row;
                 }
             }
         }
-        Attributes { front_weights, fronts, female_share: cfg.demographics.female_share, injury_base, triage }
+        Attributes {
+            front_weights,
+            fronts,
+            female_share: cfg.demographics.female_share,
+            injury_mix: cfg.injury_mix,
+            clinical: cfg.flow_model == FlowModel::Clinical,
+            triage,
+        }
     }
 
-    /// Draws A1–A10 from stream `a` into `rec`.
-    pub fn draw(&self, ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord) {
+    /// Draws A1–A10 from stream `a` into `rec` (under the clinical model A1–A4, then the clinical
+    /// injury into `rec` and `phys`).
+    pub fn draw(&self, ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys: &mut Physiology) {
         // A1 front, A2 nationality.
         let k = a.categorical(&self.front_weights);
         rec.front = k as u16;
@@ -84,15 +92,23 @@ impl Attributes {
         // A3 gender.
         rec.gender = if a.bernoulli(self.female_share) { Gender::Female } else { Gender::Male };
 
-        // A4 injury type.
-        let base = &self.injury_base[ctx.scenario.index()];
-        let w = [base[0], base[1], base[2] * ctx.environment.disease_multiplier()];
-        let injury_type = match a.categorical(&w) {
-            0 => InjuryType::BattleInjury,
-            1 => InjuryType::NonBattleInjury,
-            _ => InjuryType::Disease,
+        // A4 injury type: mass-casualty and special events are battle casualties; the other
+        // casualties follow the configured mix exactly.
+        let injury_type = if ctx.mass_casualty {
+            InjuryType::BattleInjury
+        } else {
+            match a.categorical(&self.injury_mix) {
+                0 => InjuryType::BattleInjury,
+                1 => InjuryType::NonBattleInjury,
+                _ => InjuryType::Disease,
+            }
         };
         rec.injury_type = injury_type;
+        if self.clinical {
+            clinical::draw_injury(ctx, a, rec, phys);
+            return;
+        }
+        rec.clinical = None;
 
         // A5 environment override, A6 primary condition.
         let pattern = ctx.scenario.injury_pattern();

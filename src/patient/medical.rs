@@ -25,8 +25,9 @@ pub fn fill_visits(m: &mut Xo, rec: &mut PatientRecord) {
             continue;
         }
         let treatments = select_treatments(m, rec, ev.facility);
-        let vitals = draw_vitals(m, rec.triage, ev.facility, temp_delta);
-        let _ = rec.visits.try_push(Visit { facility: ev.facility, date: ev.time, treatments, vitals });
+        let v = draw_vitals(m, rec.triage, ev.facility, temp_delta);
+        let vitals = [v[0], v[1], v[2], v[3], v[4], 0, 0];
+        let _ = rec.visits.try_push(Visit { facility: ev.facility, date: ev.time, treatments, vitals, n_vitals: 5 });
     }
 }
 

@@ -2,6 +2,7 @@
 //! seed, plan context, i), drawn from its own four random streams.
 
 pub mod attributes;
+pub mod clinical;
 pub mod demographics;
 pub mod flow;
 pub mod medical;
@@ -20,6 +21,7 @@ pub struct PatientGenerator {
     attributes: attributes::Attributes,
     demographics: demographics::DemographicsDraw,
     flow: flow::Flow,
+    clinical: Option<crate::data::vocab::EvacuationCapability>,
 }
 
 impl PatientGenerator {
@@ -30,6 +32,7 @@ impl PatientGenerator {
             attributes: attributes::Attributes::new(cfg),
             demographics: demographics::DemographicsDraw::new(cfg),
             flow: flow::Flow::new(cfg),
+            clinical: (cfg.flow_model == crate::data::vocab::FlowModel::Clinical).then_some(cfg.evacuation_capability),
         }
     }
 
@@ -37,13 +40,25 @@ impl PatientGenerator {
     pub fn generate(&self, ctx: &EventContext, rec: &mut PatientRecord) {
         rec.id = ctx.index;
         rec.context = *ctx;
+        let mut phys = clinical::Physiology::default();
         let mut a = patient_stream(self.seed, ctx.index, PatientStream::Attributes);
-        self.attributes.draw(ctx, &mut a, rec);
+        self.attributes.draw(ctx, &mut a, rec, &mut phys);
         let mut d = patient_stream(self.seed, ctx.index, PatientStream::Demographics);
         self.demographics.draw(ctx, &mut d, rec);
         let mut f = patient_stream(self.seed, ctx.index, PatientStream::Flow);
-        self.flow.run(ctx, &mut f, rec);
         let mut m = patient_stream(self.seed, ctx.index, PatientStream::Medical);
-        medical::fill_visits(&mut m, rec);
+        match self.clinical {
+            Some(cap) => {
+                clinical::flow::run(ctx, &mut f, rec, &mut phys, cap);
+                if let Some(last) = rec.timeline.last() {
+                    rec.last_facility = last.facility;
+                }
+                clinical::care::fill_visits(&mut m, rec, &phys);
+            }
+            None => {
+                self.flow.run(ctx, &mut f, rec);
+                medical::fill_visits(&mut m, rec);
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ use crate::data::conditions::ConditionId;
 use crate::data::demographics::{BloodType, Rank, Religion, Service};
 use crate::data::procedures::ProcedureId;
 use crate::data::vocab::{
-    BodyPart, EnvSet, Facility, Gender, InjuryType, Nation, SeverityText, Status, Triage, Warfare,
+    BodyPart, EnvSet, Facility, Gender, InjuryType, IssRegion, Mechanism, Nation, Priority, SeverityText, Status,
+    Triage, Warfare,
 };
 use crate::out::Out;
 
@@ -138,8 +139,33 @@ pub struct Visit {
     /// Procedures, in order.
     pub treatments: ArrayVec<ProcedureId, MAX_TREATMENTS>,
     /// Heart rate, systolic pressure, respiratory rate, SpO2 (integers) and body temperature
-    /// (tenths of a degree), in the order of 6.9.
-    pub vitals: [i32; 5],
+    /// (tenths of a degree), in the order of 6.9; then diastolic pressure and the Glasgow coma
+    /// score when `n_vitals` is 7.
+    pub vitals: [i32; 7],
+    /// How many vital signs were recorded: 5 (classic and Markov models), 7 (the clinical model
+    /// adds diastolic pressure and GCS) or 0 (dead before the observation).
+    pub n_vitals: u8,
+}
+
+/// Index of diastolic pressure in [`Visit::vitals`].
+pub const DIASTOLIC: usize = 5;
+/// Index of the Glasgow coma score in [`Visit::vitals`].
+pub const GCS: usize = 6;
+
+/// What the clinical model adds to a record (docs/MODEL.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClinicalFields {
+    /// Wounding mechanism.
+    pub mechanism: Mechanism,
+    /// Injury Severity Score (0–75) from the conditions' AIS.
+    pub iss: u8,
+    /// MEDEVAC precedence.
+    pub priority: Priority,
+    /// Abbreviated Injury Scale (1–6) per condition, index-aligned with `conditions` (for
+    /// illness, poisoning and radiation the equivalent 1–6 scale of docs/MODEL.md).
+    pub ais: [u8; MAX_CONDITIONS],
+    /// ISS body region per condition, index-aligned with `conditions`.
+    pub region: [IssRegion; MAX_CONDITIONS],
 }
 
 /// `kia_timing` / `rtd_timing` values.
@@ -286,6 +312,8 @@ pub struct PatientRecord {
     pub context: EventContext,
     /// Body part of the primary condition.
     pub body_part: BodyPart,
+    /// Clinical-model fields; `None` under the classic and Markov models.
+    pub clinical: Option<ClinicalFields>,
 }
 
 impl PatientRecord {

@@ -370,7 +370,7 @@ impl Engine {
     }
 
     /// The core counters: `{patientsGenerated, totalPatients, chunks, bytesSerialized, bytesOut,
-    /// outcomes: {KIA, DOW, RTD, Remains_Role4}, triage: {T1, T2, T3}, perDay: [...], seed}`.
+    /// outcomes: {KIA, DOW, RTD, Remains_Role4, NBD}, triage: {T1, T2, T3}, perDay: [...], seed}`.
     #[wasm_bindgen(getter)]
     pub fn counters(&self) -> JsValue {
         let c = self.job.counters();
@@ -381,7 +381,7 @@ impl Engine {
         set(&o, "bytesSerialized", c.bytes_serialized as f64);
         set(&o, "bytesOut", c.bytes_output as f64);
         let out = Object::new();
-        for (k, v) in ["KIA", "DOW", "RTD", "Remains_Role4"].iter().zip(c.outcomes) {
+        for (k, v) in ["KIA", "DOW", "RTD", "Remains_Role4", "NBD"].iter().zip(c.outcomes) {
             set(&out, k, v as f64);
         }
         set(&o, "outcomes", out);

@@ -37,6 +37,8 @@ impl Flow {
         match self.model {
             FlowModel::Classic => self.classic.run(ctx, f, rec),
             FlowModel::Markov => markov::run(ctx, f, rec),
+            // The clinical model has its own flow (patient::clinical::flow), run by the generator.
+            FlowModel::Clinical => self.classic.run(ctx, f, rec),
         }
         if let Some(last) = rec.timeline.last() {
             rec.last_facility = last.facility;
