@@ -410,3 +410,46 @@ test("the handler's metrics render as the engine's (src/metrics.rs), apart from 
     assert.match(h.metrics.render(), /^patientgen_requests_rejected_total\{status="413"\} 0$/m);
   }
 });
+
+test("MetricsRegistry: the core's server exposition, with named errors for bad observations", async () => {
+  const { MetricsRegistry } = await import(join(root, "js/node.js"));
+  const m = new MetricsRegistry();
+  m.runStarted();
+  m.runStarted();
+  m.observeChunk("csv", 1000, 3_000_000, 400_000, 0.02);
+  m.runFinished();
+  assert.equal(m.activeRuns, 1);
+  assert.equal(m.observeRejection(413), true);
+  assert.equal(m.observeRejection(500), false);
+  m.observeError("no such class");
+  const text = m.render();
+  for (const line of [
+    "patientgen_runs_started_total 2",
+    "patientgen_active_runs 1",
+    'patients_generated_total{format="csv"} 1000',
+    'patient_generation_duration_seconds_bucket{format="csv",le="0.01"} 0',
+    'patient_generation_duration_seconds_bucket{format="csv",le="0.05"} 1',
+    'patientgen_bytes_written_total{format="csv",stage="output"} 400000',
+    'patientgen_requests_rejected_total{status="413"} 1',
+    'patientgen_requests_rejected_total{status="400"} 0',
+    'patient_generation_errors_total{error_type="internal"} 1',
+  ]) {
+    assert.ok(text.split("\n").includes(line), line);
+  }
+  assert.doesNotMatch(text, /status="500"/);
+  assert.match(text, /^patientgen_wasm_memory_bytes [1-9]\d*$/m);
+  const problem = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return [e.name, e.errors?.[0]?.path];
+    }
+    return "no error";
+  };
+  assert.deepEqual(problem(() => m.observeChunk("yaml", 1, 1, 1, 0)), ["ConfigError", "format"]);
+  assert.deepEqual(problem(() => m.observeChunk("csv", -1, 1, 1, 0)), ["ConfigError", "patients"]);
+  assert.deepEqual(problem(() => m.observeChunk("csv", 1, 0.5, 1, 0)), ["ConfigError", "serialized"]);
+  // Rejected observations change nothing.
+  assert.ok(m.render().split("\n").includes('patients_generated_total{format="csv"} 1000'));
+  m.free();
+});
