@@ -151,7 +151,7 @@ function queryPath(path, message, options) {
 
 const safeName = (s) => String(s).replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 64);
 
-/** Makes the worker over an initialised package entry (`{Generator, ConfigError, validateConfig, presets}`). */
+/** Makes the worker over an initialised package entry (`{Generator, ConfigError, validateConfig, presets, MetricsRegistry}`). */
 export function makeHandler(pg, { now = () => (globalThis.performance ? performance.now() : Date.now()) } = {}) {
   const { Generator, ConfigError, validateConfig, presets, MetricsRegistry } = pg;
   const metrics = new MetricsRegistry();
