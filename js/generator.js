@@ -328,6 +328,8 @@ export function makeApi(wasm) {
     ConfigError,
     validateConfig,
     presets,
+    // Metrics over many runs (a server's): the core's exposition, src/metrics.rs.
+    MetricsRegistry: wasm.MetricsRegistry,
     yieldToEventLoop,
     /** Throws what `e` becomes on its way out of the API (tests). */
     translateForTest: (e) => {

@@ -110,6 +110,31 @@ export class Generator implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
 }
 
+/**
+ * Prometheus metrics accumulated over many runs and requests — a server's (the edge worker keeps
+ * one per isolate). Rendering is the core's (src/metrics.rs): the families of `Generator.metrics()`
+ * plus `patientgen_requests_rejected_total{status}` and `patientgen_wasm_memory_bytes`.
+ */
+export class MetricsRegistry {
+  constructor();
+  /** Records one emitted chunk: its patients, bytes per stage and wall time in seconds. */
+  observeChunk(format: Format, patients: number, serialized: number, output: number, seconds: number): void;
+  /** Counts a failed run or request by error type (unknown types count as `internal`). */
+  observeError(errorType: "config_invalid" | "output" | "encryption" | "cancelled" | "internal" | string): void;
+  /** Counts a request rejected with a 4xx status; false (nothing counted) for other statuses. */
+  observeRejection(status: number): boolean;
+  /** Counts a run that started. */
+  runStarted(): void;
+  /** Counts a run that ended (completed, failed or cancelled). */
+  runFinished(): void;
+  /** Runs started and not yet finished. */
+  readonly activeRuns: number;
+  /** The Prometheus text exposition (0.0.4), with the current WebAssembly memory size. */
+  render(): string;
+  /** Releases the registry's WebAssembly memory now. */
+  free(): void;
+}
+
 /** A shipped preset. */
 export interface PresetInfo {
   id: string;

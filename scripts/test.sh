@@ -20,6 +20,33 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+step "install: Prometheus, promtool and node_exporter (Debian) for the ops/ tests"
+if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v prometheus-node-exporter >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  # The packages' maintainer scripts start their services (invoke-rc.d on sysvinit,
+  # deb-systemd-invoke on systemd), which would leave a Prometheus on :9090 and a node_exporter on
+  # :9100 running. Both consult /usr/sbin/policy-rc.d: where there is none, one that denies every
+  # start (exit 101) stands for this install only. The tests start their own instances.
+  policy_added=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 0755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    prometheus prometheus-node-exporter >/dev/null || { [ -z "$policy_added" ] || $SUDO rm -f /usr/sbin/policy-rc.d; exit 1; }
+  [ -z "$policy_added" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+  # A policy-rc.d that allowed the start: stop what this install started.
+  for svc in prometheus prometheus-node-exporter; do
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+      $SUDO systemctl stop "$svc" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$svc" ] && "/etc/init.d/$svc" status >/dev/null 2>&1; then
+      $SUDO "/etc/init.d/$svc" stop >/dev/null || true
+    fi
+  done
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -191,6 +191,8 @@ pub struct Engine {
     compression: Compression,
     seed: u64,
     file_name: String,
+    /// Whether the run was counted as finished in the metrics (completed, failed or cancelled).
+    finished: bool,
 }
 
 #[wasm_bindgen]
@@ -264,16 +266,27 @@ impl Engine {
         opts.encryption = encryption_of(&enc)?;
         let job = Job::new(&scenario.resolved, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
         let file_name = crate::file_name(opts.format, opts.compression, encrypted);
+        let mut metrics = Metrics::new();
+        metrics.run_started();
         Ok(Engine {
             job,
             setup: Some((scenario.resolved, seed, opts.clone())),
             buf: Vec::new(),
-            metrics: Metrics::new(),
+            metrics,
             format: opts.format,
             compression: opts.compression,
             seed,
             file_name,
+            finished: false,
         })
+    }
+
+    /// Counts the run as finished in the metrics, once.
+    fn finish(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.metrics.run_finished();
+        }
     }
 
     /// Sets a key derived (e.g. with WebCrypto PBKDF2) from `salt` with `iterations`, before the
@@ -323,6 +336,7 @@ impl Engine {
     /// Generates the next chunk into `self.buf`; false when there is nothing more.
     fn fill(&mut self) -> Result<bool, JsValue> {
         if self.job.is_done() {
+            self.finish();
             return Ok(false);
         }
         self.setup = None;
@@ -331,13 +345,20 @@ impl Engine {
         self.buf.reserve(self.job.chunk_capacity());
         let serialized_before = self.job.counters().bytes_serialized;
         let t0 = js_sys::Date::now();
-        let report = self.job.next_chunk(&mut self.buf).map_err(|e| {
-            self.metrics.observe_error("internal");
-            JsValue::from(js_sys::Error::new(&e.to_string()))
-        })?;
+        let report = match self.job.next_chunk(&mut self.buf) {
+            Ok(r) => r,
+            Err(e) => {
+                self.metrics.observe_error("internal");
+                self.finish();
+                return Err(js_sys::Error::new(&e.to_string()).into());
+            }
+        };
         let seconds = (js_sys::Date::now() - t0) / 1000.0;
         let serialized = self.job.counters().bytes_serialized - serialized_before;
         self.metrics.observe_chunk(self.format, report.patients, serialized, report.bytes as u64, seconds);
+        if report.done {
+            self.finish();
+        }
         Ok(!(report.bytes == 0 && report.done))
     }
 
@@ -399,15 +420,101 @@ impl Engine {
         o.into()
     }
 
-    /// Records a failed run in the metrics (`cancelled`, `output`, …).
+    /// Records a failed run in the metrics (`cancelled`, `output`, …); the run counts as finished.
     #[wasm_bindgen(js_name = observeError)]
     pub fn observe_error(&mut self, error_type: &str) {
         self.metrics.observe_error(error_type);
+        self.finish();
     }
 
     /// Prometheus text exposition of this engine's metrics.
     pub fn metrics(&self) -> String {
         self.metrics.render()
+    }
+}
+
+/// Metrics accumulated over many runs and requests — a server's (the edge worker keeps one per
+/// isolate): the core's [`Metrics`] in its server form, so `/metrics` renders exactly what
+/// `src/metrics.rs` renders. The host feeds it per-chunk deltas and run boundaries; `render()` adds
+/// the size of this module's linear memory (`patientgen_wasm_memory_bytes`).
+#[wasm_bindgen]
+pub struct MetricsRegistry {
+    inner: Metrics,
+}
+
+impl Default for MetricsRegistry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl MetricsRegistry {
+    /// An empty registry; every rejection status of the server exposition starts at 0.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> MetricsRegistry {
+        MetricsRegistry { inner: Metrics::for_server() }
+    }
+
+    /// Records one emitted chunk of `format`: its patients, bytes per stage and wall time in
+    /// seconds. Throws a `ConfigError` (path `format`) for an unknown format, or (path named)
+    /// for a negative or non-integer count.
+    #[wasm_bindgen(js_name = observeChunk)]
+    pub fn observe_chunk(
+        &mut self,
+        format: &str,
+        patients: f64,
+        serialized: f64,
+        output: f64,
+        seconds: f64,
+    ) -> Result<(), JsValue> {
+        let f = Format::parse(format).ok_or_else(|| option_error("format", "unknown format"))?;
+        let count = |v: f64, path: &str| {
+            u64_of(&JsValue::from_f64(v)).ok_or_else(|| option_error(path, "must be a non-negative integer"))
+        };
+        let (p, s, o) = (count(patients, "patients")?, count(serialized, "serialized")?, count(output, "output")?);
+        let seconds = if seconds.is_finite() && seconds > 0.0 { seconds } else { 0.0 };
+        self.inner.observe_chunk(f, p, s, o, seconds);
+        Ok(())
+    }
+
+    /// Counts a failed run or request (`config_invalid`, `output`, `encryption`, `cancelled`,
+    /// `internal`; anything else counts as `internal`).
+    #[wasm_bindgen(js_name = observeError)]
+    pub fn observe_error(&mut self, error_type: &str) {
+        self.inner.observe_error(error_type);
+    }
+
+    /// Counts a request rejected with a 4xx `status`; false (nothing counted) for other statuses.
+    #[wasm_bindgen(js_name = observeRejection)]
+    pub fn observe_rejection(&mut self, status: u16) -> bool {
+        self.inner.observe_rejection(status)
+    }
+
+    /// Counts a run that started.
+    #[wasm_bindgen(js_name = runStarted)]
+    pub fn run_started(&mut self) {
+        self.inner.run_started();
+    }
+
+    /// Counts a run that ended (completed, failed or cancelled).
+    #[wasm_bindgen(js_name = runFinished)]
+    pub fn run_finished(&mut self) {
+        self.inner.run_finished();
+    }
+
+    /// Runs started and not yet finished.
+    #[wasm_bindgen(getter, js_name = activeRuns)]
+    pub fn active_runs(&self) -> f64 {
+        self.inner.active_runs() as f64
+    }
+
+    /// The Prometheus text exposition (format 0.0.4), with the current linear-memory size.
+    pub fn render(&mut self) -> String {
+        // A WebAssembly page is 64 KiB (WebAssembly core specification, "Memory Instances").
+        let pages = core::arch::wasm32::memory_size(0) as u64;
+        self.inner.set_memory_bytes(pages * 65536);
+        self.inner.render()
     }
 }
 

@@ -307,11 +307,16 @@ test("a fresh isolate with MAX_PATIENTS=5000: the cap applies per request; /metr
     const text = await (await fetch(`${w.base}/metrics`)).text();
     const { types, samples } = parsePrometheus(text);
     assert.deepEqual(types, {
+      patientgen_build_info: "gauge",
+      patientgen_runs_started: "counter",
+      patientgen_active_runs: "gauge",
       patients_generated: "counter",
       patient_generation_duration_seconds: "histogram",
       patient_generation_errors: "counter",
       patientgen_bytes_written: "counter",
       patientgen_chunks: "counter",
+      patientgen_requests_rejected: "counter",
+      patientgen_wasm_memory_bytes: "gauge",
     });
     // Keys as the parser script writes them: json.dumps(labels, sort_keys=True).
     const s = (name, labels) => samples[`${name}{${Object.keys(labels).sort().map((k) => `"${k}": "${labels[k]}"`).join(", ")}}`];
@@ -331,6 +336,17 @@ test("a fresh isolate with MAX_PATIENTS=5000: the cap applies per request; /metr
     assert.equal(s("patientgen_chunks_total", { format: "csv" }), s("patient_generation_duration_seconds_count", { format: "csv" }));
     assert.equal(s("patient_generation_errors_total", { error_type: "config_invalid" }), 2);
     for (const e of ["output", "encryption", "cancelled", "internal"]) assert.equal(s("patient_generation_errors_total", { error_type: e }), 0, e);
+    // Two runs served and finished; one 413 and one 400 answered; the package's version.
+    assert.equal(s("patientgen_runs_started_total", {}), 2);
+    assert.equal(s("patientgen_active_runs", {}), 0);
+    assert.equal(s("patientgen_requests_rejected_total", { status: "413" }), 1);
+    assert.equal(s("patientgen_requests_rejected_total", { status: "400" }), 1);
+    assert.equal(s("patientgen_requests_rejected_total", { status: "404" }), 0);
+    const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+    assert.equal(s("patientgen_build_info", { version, output_version: "0.1" }), 1);
+    // Freed generators: the linear memory stays at what one run needs (about 2.5 MiB).
+    const memory = s("patientgen_wasm_memory_bytes", {});
+    assert.ok(memory % 65536 === 0 && memory > 0 && memory <= 4 << 20, String(memory));
   } finally {
     await w.stop();
   }
@@ -369,10 +385,16 @@ test("/presets, /health, 404 and 405", async () => {
   assert.equal((await fetch(`${edge.base}/presets`, { method: "DELETE" })).status, 405);
 });
 
-test("the handler's metrics render as the engine's (src/metrics.rs), apart from wall times", async () => {
+test("the handler's metrics render as the engine's (src/metrics.rs), apart from wall times and server families", async () => {
   const pg = await import(join(root, "js/node.js"));
   const { makeHandler } = await import(join(root, "edge/handler.mjs"));
-  const noDurations = (t) => t.split("\n").filter((l) => !l.startsWith("patient_generation_duration_seconds_")).join("\n");
+  // Wall times differ; the request and memory families are the server's own.
+  const serverOnly = /^(# (HELP|TYPE) )?(patientgen_requests_rejected_total|patientgen_wasm_memory_bytes)\b/;
+  const noDurations = (t) =>
+    t
+      .split("\n")
+      .filter((l) => !l.startsWith("patient_generation_duration_seconds_") && !serverOnly.test(l))
+      .join("\n");
   for (const [query, options] of [
     ["patients=2500&seed=3&chunk_size=500", { patients: 2500, seed: 3, chunkSize: 500 }],
     ["patients=3000&seed=4&format=xml&compress=gzip", { patients: 3000, seed: 4, format: "xml", compression: "gzip" }],
@@ -385,5 +407,49 @@ test("the handler's metrics render as the engine's (src/metrics.rs), apart from 
     for await (const _ of gen.readable());
     assert.equal(noDurations(h.metrics.render()), noDurations(gen.metrics()), query);
     assert.match(h.metrics.render(), /^patient_generation_duration_seconds_count\{format="(ndjson|xml)"\} [1-9]\d*$/m);
+    assert.match(h.metrics.render(), /^patientgen_requests_rejected_total\{status="413"\} 0$/m);
   }
+});
+
+test("MetricsRegistry: the core's server exposition, with named errors for bad observations", async () => {
+  const { MetricsRegistry } = await import(join(root, "js/node.js"));
+  const m = new MetricsRegistry();
+  m.runStarted();
+  m.runStarted();
+  m.observeChunk("csv", 1000, 3_000_000, 400_000, 0.02);
+  m.runFinished();
+  assert.equal(m.activeRuns, 1);
+  assert.equal(m.observeRejection(413), true);
+  assert.equal(m.observeRejection(500), false);
+  m.observeError("no such class");
+  const text = m.render();
+  for (const line of [
+    "patientgen_runs_started_total 2",
+    "patientgen_active_runs 1",
+    'patients_generated_total{format="csv"} 1000',
+    'patient_generation_duration_seconds_bucket{format="csv",le="0.01"} 0',
+    'patient_generation_duration_seconds_bucket{format="csv",le="0.05"} 1',
+    'patientgen_bytes_written_total{format="csv",stage="output"} 400000',
+    'patientgen_requests_rejected_total{status="413"} 1',
+    'patientgen_requests_rejected_total{status="400"} 0',
+    'patient_generation_errors_total{error_type="internal"} 1',
+  ]) {
+    assert.ok(text.split("\n").includes(line), line);
+  }
+  assert.doesNotMatch(text, /status="500"/);
+  assert.match(text, /^patientgen_wasm_memory_bytes [1-9]\d*$/m);
+  const problem = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return [e.name, e.errors?.[0]?.path];
+    }
+    return "no error";
+  };
+  assert.deepEqual(problem(() => m.observeChunk("yaml", 1, 1, 1, 0)), ["ConfigError", "format"]);
+  assert.deepEqual(problem(() => m.observeChunk("csv", -1, 1, 1, 0)), ["ConfigError", "patients"]);
+  assert.deepEqual(problem(() => m.observeChunk("csv", 1, 0.5, 1, 0)), ["ConfigError", "serialized"]);
+  // Rejected observations change nothing.
+  assert.ok(m.render().split("\n").includes('patients_generated_total{format="csv"} 1000'));
+  m.free();
 });

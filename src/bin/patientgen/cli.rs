@@ -612,6 +612,7 @@ fn generate(args: GenerateArgs) -> i32 {
     });
 
     let mut metrics = Metrics::new();
+    metrics.run_started();
     let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
     let mut committed: u64 = keep.unwrap_or(0);
     let started = Instant::now();
@@ -671,6 +672,7 @@ fn generate(args: GenerateArgs) -> i32 {
             c.bytes_output as f64 / 1e6 / secs.max(1e-9)
         );
     }
+    metrics.run_finished();
     if let Some(path) = &args.metrics {
         if let Err(e) = std::fs::write(path, metrics.render()) {
             eprintln!("error: writing {}: {e}", path.display());
