@@ -1,6 +1,8 @@
 // The patientgen web page (DESIGN.md §3.4): scenario form + JSON editor, generation in Web Workers,
 // live counters and charts, a preview of the first patients. Plain ES module, no build step.
 import init, { Generator, validateConfig, presets as listPresets } from "../js/browser.js";
+import { drawBars, drawDays } from "./charts.js";
+import { errorRange, jsonTree, lineOf } from "./json-positions.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -189,7 +191,7 @@ function showErrors() {
       else el.classList.add("has-error");
     }
     // Editor and imported text: every error is also shown at the editor, at its place in the text.
-    if (!mapped || fromText) inEditor.push({ ...err, range: errorRange(err, tree) });
+    if (!mapped || fromText) inEditor.push({ ...err, range: errorRange(state.text, err, tree) });
   }
   const jsonBox = $("json-error");
   const marks = [];
@@ -232,12 +234,6 @@ function selectInEditor([a, b]) {
   syncEditorScroll();
 }
 
-function lineOf(text, offset) {
-  let n = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
 /** The backdrop behind the editor: the text (transparent) with each error's range marked. */
 function drawEditorMarks() {
   const host = $("json-marks");
@@ -266,128 +262,6 @@ function drawEditorMarks() {
 function syncEditorScroll() {
   const ta = $("json");
   $("json-marks").style.transform = `translate(${-ta.scrollLeft}px, ${-ta.scrollTop}px)`;
-}
-
-/** The [start, end) offsets in the scenario text that an error names, or null. */
-function errorRange(err, tree) {
-  const text = state.text;
-  const at = /at line (\d+) column (\d+)/.exec(err.message);
-  if (!tree && at) {
-    // A JSON syntax error (serde_json's position: 1-based line and column).
-    let off = 0;
-    for (let l = 1; l < Number(at[1]); l++) off = text.indexOf("\n", off) + 1;
-    off = Math.min(text.length, off + Math.max(0, Number(at[2]) - 1));
-    if (text.length === 0) return null;
-    const a = Math.max(0, Math.min(off, text.length - 1));
-    const eol = text.indexOf("\n", a);
-    const b = Math.max(a + 1, eol === -1 ? text.length : eol);
-    return [a, Math.min(b, text.length)];
-  }
-  if (!tree || !err.path) return null;
-  return locatePath(tree, err.path);
-}
-
-/**
- * The source positions of a JSON text's values: {start, end, keys?: Map(key → {keyStart, node}),
- * items?: [node]}; null when the text is not JSON.
- */
-function jsonTree(text) {
-  let i = 0;
-  const LITERAL = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const ws = () => {
-    while (i < text.length && (text[i] === " " || text[i] === "\n" || text[i] === "\r" || text[i] === "\t")) i++;
-  };
-  const string = () => {
-    if (text[i] !== '"') throw new SyntaxError("string expected");
-    const s0 = i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(s0, i));
-  };
-  const value = (depth) => {
-    if (depth > 200) throw new SyntaxError("too deep");
-    ws();
-    const start = i;
-    if (text[i] === "{") {
-      i++;
-      const keys = new Map();
-      ws();
-      if (text[i] === "}") return { start, end: ++i, keys };
-      for (;;) {
-        ws();
-        const keyStart = i;
-        const key = string();
-        ws();
-        if (text[i++] !== ":") throw new SyntaxError("colon expected");
-        keys.set(key, { keyStart, node: value(depth + 1) });
-        ws();
-        const c = text[i++];
-        if (c === "}") return { start, end: i, keys };
-        if (c !== ",") throw new SyntaxError("comma expected");
-      }
-    }
-    if (text[i] === "[") {
-      i++;
-      const items = [];
-      ws();
-      if (text[i] === "]") return { start, end: ++i, items };
-      for (;;) {
-        items.push(value(depth + 1));
-        ws();
-        const c = text[i++];
-        if (c === "]") return { start, end: i, items };
-        if (c !== ",") throw new SyntaxError("comma expected");
-      }
-    }
-    if (text[i] === '"') {
-      string();
-      return { start, end: i };
-    }
-    LITERAL.lastIndex = i;
-    const m = LITERAL.exec(text);
-    if (!m) throw new SyntaxError("value expected");
-    i += m[0].length;
-    return { start, end: i };
-  };
-  try {
-    return value(0);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The text range of an error path such as `front_configs[0].nationality_distribution[1].percentage`
- * (keys may contain dots or spaces: the longest key that fits is taken): the key and value it names,
- * or, for a key that is missing, the key of the deepest object the path reaches.
- */
-function locatePath(tree, path) {
-  let node = tree;
-  let rest = path;
-  let hit = null;
-  while (rest) {
-    const idx = /^\[(\d+)\]\.?/.exec(rest);
-    if (idx) {
-      const item = node.items?.[Number(idx[1])];
-      if (!item) break;
-      node = item;
-      hit = [item.start, item.end];
-      rest = rest.slice(idx[0].length);
-      continue;
-    }
-    if (!node.keys) break;
-    let found = null;
-    for (const [k, entry] of node.keys) {
-      const fits = rest === k || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`);
-      if (fits && (!found || k.length > found[0].length)) found = [k, entry];
-    }
-    if (!found) break;
-    const [k, entry] = found;
-    rest = rest.slice(k.length).replace(/^\./, "");
-    node = entry.node;
-    hit = [entry.keyStart, rest ? entry.keyStart + JSON.stringify(k).length : node.end];
-  }
-  return hit; // with `rest` left over (a missing key): the key of the deepest object reached
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1094,17 +968,6 @@ function timelineList(events) {
 // ---------------------------------------------------------------------------------------------
 // Charts (plain canvas)
 
-const COLOURS = {
-  T1: "#c62828",
-  T2: "#f9a825",
-  T3: "#2e7d32",
-  KIA: "#b71c1c",
-  DOW: "#ef6c00",
-  RTD: "#2e7d32",
-  Remains_Role4: "#1565c0",
-  day: "#1f6f8b",
-};
-
 // Canvas widths come from a ResizeObserver, so drawing never forces a layout.
 const canvasWidths = new WeakMap();
 const canvasObserver = new ResizeObserver((entries) => {
@@ -1112,84 +975,17 @@ const canvasObserver = new ResizeObserver((entries) => {
   drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
 });
 
-/**
- * Sizes a chart's bitmap to its CSS box × devicePixelRatio. The CSS height is fixed (styles.css; the
- * same number is in data-height for drawing) and never read back from the bitmap, so redrawing on a
- * resize cannot grow the chart.
- */
-function prepCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(100, canvasWidths.get(canvas) ?? canvas.clientWidth);
-  const h = Number(canvas.dataset.height);
-  const bw = Math.round(w * dpr);
-  const bh = Math.round(h * dpr);
-  if (canvas.width !== bw) canvas.width = bw;
-  if (canvas.height !== bh) canvas.height = bh;
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  ctx.font = "12px system-ui, sans-serif";
-  return { ctx, w, h };
-}
-
-function drawDays(perDay) {
-  const { ctx, w, h } = prepCanvas($("c-days"));
-  const n = perDay.length || 1;
-  const max = Math.max(1, ...perDay);
-  const left = Math.ceil(ctx.measureText(max.toLocaleString("en")).width) + 10;
-  const bottom = 18;
-  const plotW = w - left - 6;
-  const plotH = h - bottom - 8;
-  ctx.fillStyle = "#666";
-  ctx.textAlign = "right";
-  ctx.fillText(max.toLocaleString("en"), left - 4, 14);
-  ctx.fillText("0", left - 4, h - bottom);
-  ctx.strokeStyle = "#ccc";
-  ctx.beginPath();
-  ctx.moveTo(left, h - bottom + 0.5);
-  ctx.lineTo(w - 6, h - bottom + 0.5);
-  ctx.stroke();
-  const bw = plotW / n;
-  ctx.fillStyle = COLOURS.day;
-  perDay.forEach((v, i) => {
-    const bh = (plotH * v) / max;
-    ctx.fillRect(left + i * bw + (bw > 4 ? 1 : 0), h - bottom - bh, Math.max(1, bw - (bw > 4 ? 2 : 0)), bh);
-  });
-  ctx.fillStyle = "#666";
-  ctx.textAlign = "center";
-  const step = Math.ceil(n / Math.max(1, Math.floor(plotW / 36)));
-  for (let i = 0; i < n; i += step) ctx.fillText(String(i + 1), left + (i + 0.5) * bw, h - 4);
-  if (!state.run) $("c-days-desc").textContent = `Casualties per day: ${perDay.map((v, i) => `day ${i + 1}: ${v}`).join(", ")}`;
-}
-
-function drawBars(canvasId, names, values) {
-  const { ctx, w, h } = prepCanvas($(canvasId));
-  const total = values.reduce((a, b) => a + b, 0);
-  const rowH = (h - 4) / names.length;
-  const left = 74;
-  const right = 64;
-  const max = Math.max(1, ...values);
-  names.forEach((name, i) => {
-    const y = 2 + i * rowH;
-    ctx.fillStyle = "#333";
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.fillText(name === "Remains_Role4" ? "Remains R4" : name, 2, y + rowH / 2);
-    ctx.fillStyle = "#eee";
-    ctx.fillRect(left, y + 3, w - left - right, rowH - 6);
-    ctx.fillStyle = COLOURS[name] ?? "#555";
-    ctx.fillRect(left, y + 3, ((w - left - right) * values[i]) / max, rowH - 6);
-    ctx.fillStyle = "#333";
-    ctx.textAlign = "right";
-    ctx.fillText(total ? `${((100 * values[i]) / total).toFixed(1)} %` : "—", w - 2, y + rowH / 2);
-  });
-  if (!state.run) $(`${canvasId}-desc`).textContent = names.map((n, i) => `${n}: ${values[i]}`).join(", ");
-}
-
 function drawCharts(c) {
-  drawDays(c.perDay);
-  drawBars("c-triage", ["T1", "T2", "T3"], c.triage);
-  drawBars("c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes);
+  const describe = !state.run; // the text descriptions are updated when no run is going
+  const days = drawDays($("c-days"), c.perDay, canvasWidths.get($("c-days")));
+  if (describe) $("c-days-desc").textContent = days;
+  for (const [id, names, values] of [
+    ["c-triage", ["T1", "T2", "T3"], c.triage],
+    ["c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes],
+  ]) {
+    const text = drawBars($(id), names, values, canvasWidths.get($(id)));
+    if (describe) $(`${id}-desc`).textContent = text;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,8 +55,16 @@ const runState = (page) => page.evaluate(() => document.documentElement.dataset.
 const text = (page, sel) => page.$eval(sel, (el) => el.textContent);
 
 async function runToEnd(page, timeout = 120_000) {
+  // The run's end is a new lastRun() (the state attribute may still show the previous run's end).
+  await page.evaluate(() => (window.__lastRun = window.patientgenPage.lastRun()));
   await page.click("#generate");
-  await page.waitForFunction(() => ["done", "error", "cancelled"].includes(document.documentElement.dataset.run), { timeout });
+  await page.waitForFunction(
+    () => {
+      const r = window.patientgenPage.lastRun();
+      return r !== null && r !== window.__lastRun;
+    },
+    { timeout },
+  );
   assert.equal(await runState(page), "done", await text(page, "#status"));
   return page.evaluate(() => window.patientgenPage.lastRun());
 }

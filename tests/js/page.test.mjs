@@ -92,6 +92,8 @@ async function setOutput(page, { format = "ndjson", compression = "none", worker
 }
 
 async function runToEnd(page, { keyboard = false, timeout = 120_000 } = {}) {
+  // The run's end is a new lastRun() (the state attribute may still show the previous run's end).
+  await page.evaluate(() => (window.__lastRun = window.patientgenPage.lastRun()));
   if (keyboard) {
     await page.focus("#generate");
     await page.keyboard.press("Enter");
@@ -99,7 +101,10 @@ async function runToEnd(page, { keyboard = false, timeout = 120_000 } = {}) {
     await page.click("#generate");
   }
   await page.waitForFunction(
-    () => ["done", "error", "cancelled"].includes(document.documentElement.dataset.run),
+    () => {
+      const r = window.patientgenPage.lastRun();
+      return r !== null && r !== window.__lastRun;
+    },
     null,
     { timeout },
   );
