@@ -1637,6 +1637,8 @@ window.patientgenPage = {
   activeWorkers: () => (state.run ? state.run.shards.length + (state.run.sink ? 1 : 0) : 0),
   lastRun: () => state.lastRun ?? null,
   fileName: () => outputName()?.name ?? null,
+  // Whether persistent storage was asked for (before a large run into browser storage) and granted.
+  persistence: () => ({ asked: !!state.persistAsked, persisted: state.persisted ?? null }),
 };
 
 start();

@@ -158,6 +158,8 @@ for (const dpr of [1, 2, 3]) {
       await page.waitForTimeout(500);
       assertBounded(await measure(page), { width, dpr }, "after");
       assert.equal(await patientsShown(page), 300000);
+      // About 890 MB into browser storage: persistent storage was asked for first.
+      assert.equal((await page.evaluate(() => window.patientgenPage.persistence())).asked, true);
       if (shots2 && !phone) await shoot(page, "done.png", { width, phone });
       assert.deepEqual(errors, []);
       await context.close();
