@@ -14,10 +14,14 @@ PY
 step "install: npm dependencies"
 npm ci --no-audit --no-fund
 
-step "install: Chromium for the browser tests"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+step "install: Chromium and Firefox ESR for the browser tests"
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 step "install: Prometheus, promtool and node_exporter (Debian) for the ops/ tests"

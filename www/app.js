@@ -1,6 +1,8 @@
 // The patientgen web page (DESIGN.md §3.4): scenario form + JSON editor, generation in Web Workers,
 // live counters and charts, a preview of the first patients. Plain ES module, no build step.
 import init, { Generator, validateConfig, presets as listPresets } from "../js/browser.js";
+import { drawBars, drawDays } from "./charts.js";
+import { errorRange, jsonTree, lineOf } from "./json-positions.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,7 +29,9 @@ const NATIONS = {
   SVN: "Slovenia", ESP: "Spain", SWE: "Sweden", TUR: "Türkiye", GBR: "United Kingdom", USA: "United States",
   AUS: "Australia", NZL: "New Zealand",
 };
-const label = (k) => k.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+// Labels that are not the key with its first letter capitalised.
+const LABELS = { cbrn: "CBRN" };
+const label = (k) => LABELS[k] ?? k.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 // Scenario keys the form edits, with the aliases that name the same value (DOMAIN.md §2.1, §2.2).
 const ALIASES = {
@@ -58,6 +62,9 @@ const PATH_ALIAS = {
 const UNCOMPRESSED_CHUNK_BYTES = 2 << 20; // per chunk of a shard worker
 const SHARD_CREDITS = 8; // chunks a shard worker may hold ahead of the writer
 const PREVIEW_COUNT = 50;
+// Runs whose output is expected above this size ask for persistent storage first (browser storage
+// that is not persistent may be evicted under storage pressure).
+const PERSIST_ABOVE_BYTES = 100e6;
 
 const state = {
   module: null, // compiled WebAssembly.Module, shared with the workers
@@ -66,6 +73,11 @@ const state = {
   obj: {}, // parsed scenario (null when the text is not a JSON object)
   resolved: null, // resolved configuration when valid
   errors: [],
+  source: "form", // where the current text came from: "form", "editor" or "import"
+  pendingSeed: null, // the seed an empty seed field stands for (written into the scenario at Generate)
+  message: { text: "Loading the generator…", kind: "" }, // the last event shown in the status line
+  probe: null, // {key, bytesPerPatient} of the chosen format, measured by the preview worker
+  storage: null, // last navigator.storage.estimate() result
   fronts: [], // form model: [{id, name, rate, nations: [{code, pct}]}]
   run: null,
   previewWorker: null,
@@ -156,37 +168,100 @@ function errorBox(el) {
 }
 
 function showErrors() {
-  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of document.querySelectorAll("[aria-invalid]")) {
+    if (el.id !== "o-password") el.removeAttribute("aria-invalid");
+  }
   for (const el of document.querySelectorAll(".has-error")) el.classList.remove("has-error");
   for (const el of document.querySelectorAll(".field-error")) {
     if (el.id !== "o-password-error") el.textContent = "";
   }
   const map = pathElements();
-  const unmapped = [];
+  const fromText = state.source !== "form";
+  const tree = state.errors.length ? jsonTree(state.text) : null;
+  const inEditor = [];
   for (const err of state.errors) {
     const el = err.path === "" ? null : elementForPath(err.path, map);
     const box = el && errorBox(el);
-    if (!el || !box || el.id === "json-wrap") {
-      unmapped.push(err);
-      continue;
+    const mapped = el && box && el.id !== "json-wrap";
+    if (mapped) {
+      const line = document.createElement("span");
+      line.textContent = `${err.path}: ${err.message}`;
+      box.append(line);
+      if (el.matches("input, select, textarea")) el.setAttribute("aria-invalid", "true");
+      else el.classList.add("has-error");
     }
-    const line = document.createElement("span");
-    line.textContent = `${err.path}: ${err.message}`;
-    box.append(line);
-    if (el.matches("input, select, textarea")) el.setAttribute("aria-invalid", "true");
-    else el.classList.add("has-error");
+    // Editor and imported text: every error is also shown at the editor, at its place in the text.
+    if (!mapped || fromText) inEditor.push({ ...err, range: errorRange(state.text, err, tree) });
   }
   const jsonBox = $("json-error");
-  if (unmapped.length) {
+  const marks = [];
+  if (inEditor.length) {
     const ul = document.createElement("ul");
-    for (const err of unmapped) {
+    ul.className = "json-errors";
+    for (const err of inEditor) {
       const li = document.createElement("li");
-      li.textContent = err.path ? `${err.path}: ${err.message}` : err.message;
+      const text = err.path ? `${err.path}: ${err.message}` : err.message;
+      if (err.range) {
+        marks.push(err.range);
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = `Line ${lineOf(state.text, err.range[0])}`;
+        b.setAttribute("aria-label", `Line ${lineOf(state.text, err.range[0])}: select it in the editor`);
+        b.addEventListener("click", () => selectInEditor(err.range));
+        li.append(b, ` — ${text}`);
+      } else {
+        li.textContent = text;
+      }
       ul.append(li);
     }
     jsonBox.append(ul);
     $("json").setAttribute("aria-invalid", "true");
   }
+  state.marks = marks;
+  drawEditorMarks();
+}
+
+/** Selects a range of the JSON editor and scrolls it into view. */
+function selectInEditor([a, b]) {
+  const ta = $("json");
+  ta.focus({ preventScroll: true });
+  ta.setSelectionRange(a, b);
+  // Scroll the textarea to the range's line: a selection set by script is not always revealed.
+  const lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+  const line = lineOf(state.text, a) - 1;
+  if (line * lh < ta.scrollTop || (line + 1) * lh > ta.scrollTop + ta.clientHeight) ta.scrollTop = Math.max(0, (line - 2) * lh);
+  ta.scrollIntoView({ block: "nearest" });
+  syncEditorScroll();
+}
+
+/** The backdrop behind the editor: the text (transparent) with each error's range marked. */
+function drawEditorMarks() {
+  const host = $("json-marks");
+  const ranges = [...(state.marks ?? [])].sort((x, y) => x[0] - y[0]);
+  if (ranges.length === 0) {
+    host.replaceChildren();
+    return;
+  }
+  const text = state.text;
+  const parts = [];
+  let at = 0;
+  for (const [a0, b] of ranges) {
+    const a = Math.max(a0, at);
+    if (b <= a) continue;
+    parts.push(text.slice(at, a));
+    const m = document.createElement("mark");
+    m.textContent = text.slice(a, b);
+    parts.push(m);
+    at = b;
+  }
+  parts.push(`${text.slice(at)}\n `);
+  host.replaceChildren(...parts);
+  syncEditorScroll();
+}
+
+function syncEditorScroll() {
+  const ta = $("json");
+  $("json-marks").style.transform = `translate(${-ta.scrollLeft}px, ${-ta.scrollTop}px)`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,17 +439,26 @@ function formChanged(group) {
       rawSet(obj, "front_configs", frontsToJson());
       break;
   }
-  setText(JSON.stringify(obj, null, 2), false);
+  setText(JSON.stringify(obj, null, 2), false, "form");
   describePreset();
 }
 
-function setText(text, rerenderForm) {
+/**
+ * Sets the scenario text. `source` says where it came from ("form", "editor" or "import"): errors in
+ * text typed or imported are shown at the editor too, where the user made them.
+ */
+function setText(text, rerenderForm, source) {
   state.text = text;
+  state.source = source;
   const ta = $("json");
   if (ta.value !== text) ta.value = text;
   validate();
-  if (rerenderForm) renderForm();
+  if (rerenderForm) {
+    renderForm();
+    showErrors(); // the form was rebuilt (the fronts' elements are new): show the errors again
+  }
   schedulePreview();
+  scheduleStorageLine();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,7 +678,7 @@ function presetChanged() {
   const obj = id ? { preset: id } : {};
   const seed = rawGet(state.obj ?? {}, "seed");
   if (seed !== undefined) obj.seed = seed;
-  setText(JSON.stringify(obj, null, 2), true);
+  setText(JSON.stringify(obj, null, 2), true, "form");
   describePreset();
 }
 
@@ -627,8 +711,13 @@ function exportConfig() {
 
 async function importConfig(file) {
   const text = await file.text();
-  setText(text, true);
-  setStatus(`Imported ${file.name}${state.errors.length ? ` — ${state.errors.length} problem(s), see the fields` : ""}.`);
+  setText(text, true, "import");
+  setStatus(`Imported ${file.name}.`);
+  if (state.errors.length) {
+    const first = state.marks?.[0];
+    if (first) selectInEditor(first);
+    $("json-wrap").scrollIntoView({ block: "nearest" });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,6 +737,19 @@ function currentSeed() {
   return s === undefined ? null : String(s);
 }
 
+/** The seed of the next run: the scenario's, or the random one an empty seed field stands for. */
+function effectiveSeed() {
+  return currentSeed() ?? String(state.pendingSeed);
+}
+
+/** The scenario text with the effective seed in it (what Generate will run). */
+function seededText() {
+  if (currentSeed() !== null || !isObject(state.obj)) return state.text;
+  const obj = structuredClone(state.obj);
+  rawSet(obj, "seed", state.pendingSeed);
+  return JSON.stringify(obj, null, 2);
+}
+
 /** Suggested file name and content type, e.g. patientgen-default-1440-seed42.ndjson. */
 function outputName() {
   const o = outputOptions();
@@ -655,7 +757,7 @@ function outputName() {
   let base;
   let type;
   try {
-    const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: currentSeed() ?? 0 });
+    const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: effectiveSeed() });
     base = probe.fileName.replace(/^patients\./, "");
     type = probe.contentType;
     probe.free(); // release its wasm memory now (the page calls this on every form change)
@@ -664,7 +766,7 @@ function outputName() {
   }
   if (o.encrypt && !base.endsWith(".pgenc")) base += ".pgenc";
   if (o.encrypt) type = "application/octet-stream";
-  const seed = currentSeed() ?? "random";
+  const seed = effectiveSeed();
   return { name: `patientgen-${scenarioLabel()}-${state.resolved.total_patients}-seed${seed}.${base}`, type };
 }
 
@@ -680,7 +782,7 @@ function updateRunControls() {
   $("o-password-error").textContent = pwBad ? "The password needs at least 8 characters." : "";
   if (pwBad) $("o-password").setAttribute("aria-invalid", "true");
   else $("o-password").removeAttribute("aria-invalid");
-  $("generate").disabled = running || !state.module || !state.resolved || pwBad;
+  $("generate").disabled = running || !state.module || !state.resolved || pwBad || !!state.starting;
   $("cancel").disabled = !running;
   $("o-workers-hint").textContent = o.single
     ? "Compressed or encrypted output: one worker runs the whole job."
@@ -689,6 +791,7 @@ function updateRunControls() {
     $(id).disabled = running;
   }
   $("o-password").disabled = running || !o.encrypt;
+  refreshStatus();
   // The scenario stays editable while a run is going: the run took its own copy of the text.
   // (Locking the whole form would restyle and relayout ~1,000 elements on the main thread.)
 }
@@ -703,30 +806,33 @@ function schedulePreview() {
 
 function requestPreview() {
   if (!state.previewWorker || !state.resolved) return;
-  if (currentSeed() === null) {
-    $("preview-note").textContent = "The first 50 patients of the scenario appear here once a seed is set.";
-    return;
-  }
-  if (state.previewText === state.text) return; // already shown (or on its way)
-  state.previewText = state.text;
+  const text = seededText();
+  const format = $("o-format").value;
+  const key = `${format}\n${text}`;
+  if (state.previewKey === key) return; // already shown (or on its way)
+  state.previewKey = key;
   const id = ++state.previewId;
   const count = Math.min(PREVIEW_COUNT, state.resolved.total_patients);
-  state.previewWorker.postMessage({ type: "preview", id, config: state.text, count });
+  // The same worker measures the chosen format's bytes per patient (for the storage estimate).
+  state.previewWorker.postMessage({ type: "preview", id, key, config: text, count, format, total: state.resolved.total_patients });
 }
 
 function onPreview({ data }) {
   if (data.id !== state.previewId) return;
   if (data.type === "preview-error") {
-    state.previewText = null;
+    state.previewKey = null;
     $("preview-note").textContent = `Preview unavailable: ${data.error.message}`;
     return;
   }
+  state.probe = { key: data.key, bytesPerPatient: data.bytesPerPatient };
   renderPreview(data.records, data.seed);
+  updateStorageLine();
 }
 
 function renderPreview(records, seed) {
   state.previewRecords = records;
-  $("preview-note").textContent = `The first ${records.length} patients for seed ${seed}. Select one to see its timeline.`;
+  const drawn = currentSeed() === null ? " (drawn at random; Generate writes it into the scenario)" : "";
+  $("preview-note").textContent = `The first ${records.length} patients for seed ${seed}${drawn}. Select one to see its timeline.`;
   const body = $("preview-table").tBodies[0];
   const rows = records.map((r, i) => {
     const tr = document.createElement("tr");
@@ -862,17 +968,6 @@ function timelineList(events) {
 // ---------------------------------------------------------------------------------------------
 // Charts (plain canvas)
 
-const COLOURS = {
-  T1: "#c62828",
-  T2: "#f9a825",
-  T3: "#2e7d32",
-  KIA: "#b71c1c",
-  DOW: "#ef6c00",
-  RTD: "#2e7d32",
-  Remains_Role4: "#1565c0",
-  day: "#1f6f8b",
-};
-
 // Canvas widths come from a ResizeObserver, so drawing never forces a layout.
 const canvasWidths = new WeakMap();
 const canvasObserver = new ResizeObserver((entries) => {
@@ -880,90 +975,51 @@ const canvasObserver = new ResizeObserver((entries) => {
   drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
 });
 
-function prepCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(100, canvasWidths.get(canvas) ?? canvas.clientWidth);
-  const h = Number(canvas.getAttribute("height"));
-  if (canvas.width !== Math.round(w * dpr) || canvas.dataset.h !== String(h)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    canvas.style.height = `${h}px`;
-    canvas.dataset.h = String(h);
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  ctx.font = "12px system-ui, sans-serif";
-  return { ctx, w, h };
-}
-
-function drawDays(perDay) {
-  const { ctx, w, h } = prepCanvas($("c-days"));
-  const n = perDay.length || 1;
-  const max = Math.max(1, ...perDay);
-  const left = Math.ceil(ctx.measureText(max.toLocaleString("en")).width) + 10;
-  const bottom = 18;
-  const plotW = w - left - 6;
-  const plotH = h - bottom - 8;
-  ctx.fillStyle = "#666";
-  ctx.textAlign = "right";
-  ctx.fillText(max.toLocaleString("en"), left - 4, 14);
-  ctx.fillText("0", left - 4, h - bottom);
-  ctx.strokeStyle = "#ccc";
-  ctx.beginPath();
-  ctx.moveTo(left, h - bottom + 0.5);
-  ctx.lineTo(w - 6, h - bottom + 0.5);
-  ctx.stroke();
-  const bw = plotW / n;
-  ctx.fillStyle = COLOURS.day;
-  perDay.forEach((v, i) => {
-    const bh = (plotH * v) / max;
-    ctx.fillRect(left + i * bw + (bw > 4 ? 1 : 0), h - bottom - bh, Math.max(1, bw - (bw > 4 ? 2 : 0)), bh);
-  });
-  ctx.fillStyle = "#666";
-  ctx.textAlign = "center";
-  const step = Math.ceil(n / Math.max(1, Math.floor(plotW / 36)));
-  for (let i = 0; i < n; i += step) ctx.fillText(String(i + 1), left + (i + 0.5) * bw, h - 4);
-  if (!state.run) $("c-days-desc").textContent = `Casualties per day: ${perDay.map((v, i) => `day ${i + 1}: ${v}`).join(", ")}`;
-}
-
-function drawBars(canvasId, names, values) {
-  const { ctx, w, h } = prepCanvas($(canvasId));
-  const total = values.reduce((a, b) => a + b, 0);
-  const rowH = (h - 4) / names.length;
-  const left = 74;
-  const right = 64;
-  const max = Math.max(1, ...values);
-  names.forEach((name, i) => {
-    const y = 2 + i * rowH;
-    ctx.fillStyle = "#333";
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.fillText(name === "Remains_Role4" ? "Remains R4" : name, 2, y + rowH / 2);
-    ctx.fillStyle = "#eee";
-    ctx.fillRect(left, y + 3, w - left - right, rowH - 6);
-    ctx.fillStyle = COLOURS[name] ?? "#555";
-    ctx.fillRect(left, y + 3, ((w - left - right) * values[i]) / max, rowH - 6);
-    ctx.fillStyle = "#333";
-    ctx.textAlign = "right";
-    ctx.fillText(total ? `${((100 * values[i]) / total).toFixed(1)} %` : "—", w - 2, y + rowH / 2);
-  });
-  if (!state.run) $(`${canvasId}-desc`).textContent = names.map((n, i) => `${n}: ${values[i]}`).join(", ");
-}
-
 function drawCharts(c) {
-  drawDays(c.perDay);
-  drawBars("c-triage", ["T1", "T2", "T3"], c.triage);
-  drawBars("c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes);
+  const describe = !state.run; // the text descriptions are updated when no run is going
+  const days = drawDays($("c-days"), c.perDay, canvasWidths.get($("c-days")));
+  if (describe) $("c-days-desc").textContent = days;
+  for (const [id, names, values] of [
+    ["c-triage", ["T1", "T2", "T3"], c.triage],
+    ["c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes],
+  ]) {
+    const text = drawBars($(id), names, values, canvasWidths.get($(id)));
+    if (describe) $(`${id}-desc`).textContent = text;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Generation
 
+/** Shows an event (progress, outcome of a run) in the status line, unless Generate is disabled. */
 function setStatus(text, kind) {
+  state.message = { text, kind: kind ?? "" };
+  refreshStatus();
+}
+
+/** Why Generate is disabled (null when it is enabled or a run is going). */
+function disabledReason() {
+  if (state.run || state.starting) return null;
+  if (!state.module) return null; // the loading message (or the loading error) is shown
+  if (!state.resolved) {
+    const n = state.errors.length;
+    const first = state.errors[0];
+    const what = first ? (first.path ? `${first.path}: ${first.message}` : first.message) : "invalid scenario";
+    const where = state.source === "form" ? "see the marked fields" : "see the JSON editor";
+    return `Generate is disabled: the scenario has ${n === 1 ? "a problem" : `${n} problems`} (${where}) — ${what}${n > 1 ? " …" : ""}`;
+  }
+  const o = outputOptions();
+  if (o.encrypt && o.password.length < 8) return "Generate is disabled: the encryption password needs at least 8 characters.";
+  return null;
+}
+
+function refreshStatus() {
+  const reason = disabledReason();
   const s = $("status");
-  s.textContent = text;
-  s.className = kind ?? "";
+  const text = reason ?? state.message.text;
+  const kind = reason ? "error" : state.message.kind;
+  if (s.textContent !== text) s.textContent = text;
+  if (s.className !== kind) s.className = kind;
 }
 
 function setRunState(name) {
@@ -1034,10 +1090,12 @@ function clearResult() {
 async function generate() {
   if (state.run || state.starting || !state.resolved) return;
   state.starting = true;
+  updateRunControls();
   try {
     await startRun();
   } finally {
     state.starting = false;
+    updateRunControls();
   }
 }
 
@@ -1045,9 +1103,11 @@ async function startRun() {
   const o = outputOptions();
   if (o.encrypt && o.password.length < 8) return;
   if (currentSeed() === null) {
+    // The random seed shown in the file name and the preview becomes part of the scenario.
     const obj = state.obj ?? {};
-    rawSet(obj, "seed", randomSeed());
-    setText(JSON.stringify(obj, null, 2), true);
+    rawSet(obj, "seed", state.pendingSeed);
+    state.pendingSeed = randomSeed();
+    setText(JSON.stringify(obj, null, 2), true, "form");
     if (!state.resolved) return;
   }
   const out = outputName();
@@ -1061,6 +1121,22 @@ async function startRun() {
   } catch (e) {
     setStatus(e?.name === "AbortError" ? "Save cancelled: nothing was generated." : `Cannot save: ${e?.message ?? e}`, "warn");
     return;
+  }
+
+  let storageNote = "";
+  if (target.kind === "opfs") {
+    // The size estimate of this very scenario and format (the preview worker measures it).
+    clearTimeout(state.previewTimer);
+    requestPreview();
+    for (let i = 0; i < 40 && expectedBytes() === null; i++) await new Promise((r) => setTimeout(r, 50));
+    await updateStorageLine();
+    const need = expectedBytes();
+    if (need !== null && need > PERSIST_ABOVE_BYTES) await askPersistence();
+    const est = state.storage;
+    if (need !== null && est && Number.isFinite(est.quota)) {
+      const free = Math.max(0, est.quota - est.usage);
+      storageNote = ` (about ${fmtBytes(need)}; browser storage free: about ${fmtBytes(free)}${need > free ? " — NOT ENOUGH, the run will stop when it is full" : ""})`;
+    }
   }
 
   const run = {
@@ -1077,7 +1153,8 @@ async function startRun() {
   updateRunControls();
   showProgress(run, run.last, total);
   setStatus(
-    `Generating ${fmtInt(total)} patients with ${o.workers} worker${o.workers > 1 ? "s" : ""} into ${target.name}…`,
+    `Generating ${fmtInt(total)} patients with ${o.workers} worker${o.workers > 1 ? "s" : ""} into ${target.name}${storageNote}…`,
+    storageNote.includes("NOT ENOUGH") ? "warn" : "",
   );
   requestPreview();
 
@@ -1145,12 +1222,20 @@ async function finish(how, info) {
   clearTimeout(run.cancelTimer);
   terminateShards(run);
   run.sink.terminate();
-  state.run = null;
   const elapsed = (performance.now() - run.t0) / 1000;
+  if (how === "done") {
+    // The file must hold every byte generated: its size is checked again here, before any link.
+    const problem = await checkSaved(run, info);
+    if (problem) {
+      how = "error";
+      info = problem;
+    }
+  }
+  state.run = null;
   drawCharts(run.last); // with the text descriptions, which are not updated while running
   if (how === "done") {
     showProgress(run, { ...run.last, patients: run.total }, run.total);
-    const bytes = run.last.bytes;
+    const bytes = info.size;
     const rate = run.total / elapsed;
     setStatus(
       `Done: ${fmtInt(run.total)} patients, ${(bytes / 1e6).toFixed(1)} MB in ${fmtDuration(elapsed)} (${fmtInt(rate)} patients/s).`,
@@ -1159,30 +1244,120 @@ async function finish(how, info) {
     await showResult(run, info);
     setRunState("done");
   } else if (how === "cancelled") {
-    setStatus(`Cancelled after ${fmtInt(run.last.patients)} of ${fmtInt(run.total)} patients; the partial file was discarded.`, "warn");
-    if (run.target.kind === "opfs") {
-      try {
-        const dir = await navigator.storage.getDirectory();
-        await dir.removeEntry(run.target.name);
-      } catch {
-        /* nothing stored */
-      }
-    }
+    $("s-eta").textContent = "—";
+    const removed = await discardPartial(run);
+    setStatus(
+      `Cancelled after ${fmtInt(run.last.patients)} of ${fmtInt(run.total)} patients; ${removed}`,
+      "warn",
+    );
     setRunState("cancelled");
   } else {
-    const msg = info?.errors ? info.errors.map((e) => `${e.path}: ${e.message}`).join("; ") : info?.message;
-    setStatus(`Generation failed: ${msg ?? "unknown error"}`, "error");
+    $("s-eta").textContent = "—";
+    const removed = await discardPartial(run);
+    let msg;
+    if (info?.storage) {
+      msg = await storageErrorText(run, info.storage, removed);
+    } else {
+      const why = info?.errors ? info.errors.map((e) => `${e.path}: ${e.message}`).join("; ") : info?.message;
+      msg = `Generation failed: ${why ?? "unknown error"}; ${removed}`;
+    }
+    setStatus(msg, "error");
     setRunState("error");
   }
   state.lastRun = { how, elapsed, patients: how === "done" ? run.total : run.last.patients, name: run.target.name };
   updateRunControls();
+  updateStorageLine();
+}
+
+/** Null when the saved output holds exactly the bytes generated, else the error to report. */
+async function checkSaved(run, info) {
+  const t = run.target;
+  let size;
+  try {
+    if (t.kind === "opfs") {
+      const dir = await navigator.storage.getDirectory();
+      size = (await (await dir.getFileHandle(t.name)).getFile()).size;
+    } else if (t.kind === "handle") {
+      size = (await t.handle.getFile()).size;
+    } else {
+      size = info.blob?.size;
+    }
+  } catch (e) {
+    // A file chosen with the picker may not be readable back: the worker's own check stands.
+    if (t.kind === "handle") return null;
+    return { storage: { reason: "missing", written: 0, generated: info.generated, patients: run.total, detail: e?.message } };
+  }
+  if (size === info.generated && size === info.size) return null;
+  return { storage: { reason: "short", written: size ?? 0, generated: info.generated, patients: run.last.patients } };
+}
+
+/** Removes (browser storage) or empties (a chosen file) the partial output; says what was done. */
+async function discardPartial(run) {
+  const t = run.target;
+  if (t.kind === "opfs") {
+    try {
+      const dir = await navigator.storage.getDirectory();
+      await dir.removeEntry(t.name);
+      return "the partial file was removed from browser storage.";
+    } catch (e) {
+      if (e?.name === "NotFoundError") return "nothing was stored.";
+      return `the partial file ${t.name} could not be removed from browser storage (${e?.message ?? e}); it is incomplete.`;
+    }
+  }
+  if (t.kind === "handle") {
+    try {
+      const size = (await t.handle.getFile()).size;
+      if (size === 0) return `the file ${t.name} was left empty.`;
+      return `the file ${t.name} is INCOMPLETE (${(size / 1e6).toFixed(1)} MB): delete it.`;
+    } catch {
+      return `the file ${t.name} is incomplete: delete it.`;
+    }
+  }
+  return "the partial output was discarded.";
+}
+
+const fmtBytes = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+
+/** The message of a run stopped by a storage error: what was written, what is needed, what to do. */
+async function storageErrorText(run, st, removed) {
+  const perPatient = st.patients > 0 && st.generated > 0 ? st.generated / st.patients : state.probe?.bytesPerPatient ?? 0;
+  const need = perPatient * run.total;
+  let est = null;
+  try {
+    est = await navigator.storage.estimate();
+  } catch {
+    /* not available */
+  }
+  const kind = run.target.kind;
+  const where = kind === "opfs" ? "Browser storage is full" : kind === "handle" ? `Writing ${run.target.name} failed` : "Memory ran out";
+  const detail = st.reason === "short"
+    ? `the saved file holds ${fmtBytes(st.written)} of the ${fmtBytes(st.generated)} generated`
+    : `${fmtBytes(st.written)} of about ${fmtBytes(need)} were written (${fmtInt(st.patients)} of ${fmtInt(run.total)} patients)`;
+  let space = "";
+  if (need > 0) {
+    space = ` The file needs about ${fmtBytes(need)}: ${fmtBytes(Math.max(0, need - st.written))} more than ${kind === "blob" ? "memory held" : "the browser accepted"}`;
+    const free = est && Number.isFinite(est.quota) ? Math.max(0, est.quota - est.usage) : null;
+    // The estimate is only the browser's word: a private window (or a full disk) takes less.
+    if (kind === "opfs" && free !== null) {
+      space += free > st.written
+        ? ` (it reported about ${fmtBytes(free)} free: private windows and full disks hold less than reported)`
+        : ` (it reports about ${fmtBytes(free)} free)`;
+    }
+    space += ".";
+  }
+  const todo =
+    kind === "opfs"
+      ? " To save the whole file: choose “a file I choose” under Save to (Chromium, Edge), use a normal (not private) window, free disk space, or generate fewer patients or with gzip."
+      : " Free disk space (or memory), or generate fewer patients or with gzip.";
+  const cap = `${removed[0].toUpperCase()}${removed.slice(1)}`;
+  return `${where}: ${detail}; the run was stopped.${space}${todo} ${cap}${st.detail ? ` (Browser: ${st.detail}.)` : ""}`;
 }
 
 async function showResult(run, info) {
   const box = $("result");
   const t = run.target;
   if (t.kind === "handle") {
-    box.textContent = `Saved to ${t.name}.`;
+    box.textContent = `Saved to ${t.name} (${(info.size / 1e6).toFixed(1)} MB).`;
     return;
   }
   let file;
@@ -1198,6 +1373,7 @@ async function showResult(run, info) {
   a.href = url;
   a.download = t.name;
   a.className = "button primary";
+  a.id = "download";
   a.textContent = `Download ${t.name} (${(file.size / 1e6).toFixed(1)} MB)`;
   box.replaceChildren(a);
   if (t.kind === "opfs") {
@@ -1210,9 +1386,93 @@ async function showResult(run, info) {
       await dir.removeEntry(t.name).catch(() => {});
       clearResult();
       setStatus(`Removed ${t.name} from browser storage.`);
+      updateStorageLine();
     });
     box.append(" ", rm);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage: where the file goes, how much it needs, how much the browser allows
+
+/** Where a run with the current "Save to" choice writes: "handle" (picker), "opfs" or "blob". */
+function saveKind() {
+  const mode = $("o-save").value;
+  if ((mode === "auto" || mode === "picker") && typeof window.showSaveFilePicker === "function") return "handle";
+  if (mode !== "blob" && navigator.storage && typeof navigator.storage.getDirectory === "function") return "opfs";
+  return "blob";
+}
+
+/** Expected output size in bytes (uncompressed when compressing: an upper bound), or null. */
+function expectedBytes() {
+  if (!state.probe || !state.resolved || state.probe.key !== `${$("o-format").value}\n${seededText()}`) return null;
+  return state.probe.bytesPerPatient * state.resolved.total_patients;
+}
+
+function scheduleStorageLine() {
+  clearTimeout(state.storageTimer);
+  state.storageTimer = setTimeout(updateStorageLine, 300);
+}
+
+/** The line under the file name: the expected size and, for browser storage, the estimate. */
+async function updateStorageLine() {
+  const call = (state.storageCall = (state.storageCall ?? 0) + 1);
+  const line = $("storage-line");
+  const need = expectedBytes();
+  const kind = saveKind();
+  const o = outputOptions();
+  const size = need === null ? null : `${o.compression !== "none" ? "at most " : "about "}${fmtBytes(need)}`;
+  let text = "";
+  let warn = false;
+  if (kind === "handle") {
+    text = size ? `This file: ${size}, written straight to the file you choose.` : "";
+  } else if (kind === "blob") {
+    text = size ? `This file: ${size}, kept in memory until you download it.` : "";
+    warn = need !== null && need > 1e9;
+    if (warn) text += " That much may not fit in memory: choose browser storage, gzip or fewer patients.";
+  } else {
+    let est = null;
+    try {
+      est = await navigator.storage.estimate();
+    } catch {
+      /* not available */
+    }
+    if (call !== state.storageCall) return; // a later call shows the current state
+    state.storage = est;
+    if (est && Number.isFinite(est.quota)) {
+      const free = Math.max(0, est.quota - est.usage);
+      text = `Browser storage: about ${fmtBytes(free)} free for this page (quota ${fmtBytes(est.quota)}, ${fmtBytes(est.usage)} in use${state.persisted === true ? ", persistent" : ""})`;
+      text += size ? `; this file: ${size}.` : ".";
+      if (need !== null && need > free) {
+        warn = true;
+        text += ` Not enough: the run would stop when storage is full. Choose fewer patients, gzip, “a file I choose” (Chromium, Edge) or a normal (not private) window.`;
+      }
+    } else {
+      text = size ? `This file: ${size}, in browser storage.` : "";
+    }
+  }
+  line.textContent = text;
+  line.className = warn ? "hint warn" : "hint";
+}
+
+/** Asks the browser to keep this page's storage (not evicted under pressure) before a large run. */
+async function askPersistence() {
+  if (!navigator.storage?.persist || state.persisted === true || state.persistAsked) return;
+  state.persistAsked = true;
+  try {
+    state.persisted = await navigator.storage.persisted();
+  } catch {
+    state.persisted = false;
+  }
+  if (state.persisted) return;
+  // Not awaited: Firefox asks the user and the answer may come later (or never).
+  navigator.storage.persist().then(
+    (granted) => {
+      state.persisted = granted;
+      updateStorageLine();
+    },
+    () => {},
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1275,13 +1535,15 @@ function buildStaticForm() {
   let jsonTimer = 0;
   const jsonEdited = () => {
     clearTimeout(jsonTimer);
-    if ($("json").value !== state.text) setText($("json").value, true);
+    if ($("json").value !== state.text) setText($("json").value, true, "editor");
   };
   $("json").addEventListener("input", () => {
+    $("json-marks").replaceChildren(); // the marks no longer line up with the text being typed
     clearTimeout(jsonTimer);
     jsonTimer = setTimeout(jsonEdited, 300);
   });
   $("json").addEventListener("blur", jsonEdited);
+  $("json").addEventListener("scroll", syncEditorScroll, { passive: true });
 
   $("preset").addEventListener("change", presetChanged);
   $("import-file").addEventListener("change", async (e) => {
@@ -1296,9 +1558,29 @@ function buildStaticForm() {
     $(id).addEventListener("input", () => {
       updateRunControls();
       updateFileName();
+      if (id === "o-format") requestPreview(); // measures the new format's size
+      if (id !== "o-password") scheduleStorageLine();
     });
   }
   $("cancel").addEventListener("click", cancel);
+  // Narrow screens: the action bar is fixed at the bottom; the page keeps room for it below.
+  new ResizeObserver(() => {
+    const bar = $("actionbar");
+    const fixed = getComputedStyle(bar).position === "fixed";
+    document.body.style.setProperty("--bar-space", fixed ? `${Math.ceil(bar.offsetHeight) + 8}px` : "0px");
+  }).observe($("actionbar"));
+  // A change of devicePixelRatio (browser zoom, a window moved to another screen): redraw sharp.
+  const watchDpr = () => {
+    matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
+      "change",
+      () => {
+        drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
+        watchDpr();
+      },
+      { once: true },
+    );
+  };
+  watchDpr();
   for (const id of ["c-days", "c-triage", "c-outcomes"]) canvasObserver.observe($(id));
 }
 
@@ -1342,7 +1624,8 @@ async function start() {
   state.previewWorker = new Worker(workerUrl(), { type: "module", name: "patientgen-preview" });
   state.previewWorker.onmessage = onPreview;
   state.previewWorker.postMessage({ role: "preview", module: state.module });
-  setText("{}", true);
+  state.pendingSeed = randomSeed();
+  setText("{}", true, "form");
   drawCharts(emptyCounters());
   setStatus("Ready. Choose a scenario and press Generate.");
   setRunState("idle");
@@ -1354,6 +1637,8 @@ window.patientgenPage = {
   activeWorkers: () => (state.run ? state.run.shards.length + (state.run.sink ? 1 : 0) : 0),
   lastRun: () => state.lastRun ?? null,
   fileName: () => outputName()?.name ?? null,
+  // Whether persistent storage was asked for (before a large run into browser storage) and granted.
+  persistence: () => ({ asked: !!state.persistAsked, persisted: state.persisted ?? null }),
 };
 
 start();

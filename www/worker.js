@@ -131,13 +131,33 @@ function shardRole(first) {
 // ---------------------------------------------------------------------------------------------
 // Sink role
 
-/** Opens the output: a writer-like object with write(bytes) → Promise, close(), abort(). */
+/**
+ * An error of the output (browser storage, the chosen file, memory): the run stops and the page says
+ * how much was written. `cause` is what the browser threw, if anything.
+ */
+function storageError(message, cause) {
+  const e = new Error(cause ? `${message}: ${cause.name ?? "Error"}: ${cause.message ?? cause}` : message);
+  e.name = cause?.name === "QuotaExceededError" ? "QuotaExceededError" : "StorageError";
+  e.storage = true;
+  return e;
+}
+
+/**
+ * Opens the output: { write(bytes) → Promise, written(), close() → Promise<size>, abort(), result() }.
+ * Every write is checked: the bytes the storage reports must be the bytes given (a full OPFS has
+ * been seen to return a bogus count instead of throwing), and close() checks that the file's final
+ * size is the number of bytes written.
+ */
 async function openTarget(target) {
   if (target.kind === "handle" || target.kind === "opfs") {
     let handle = target.handle;
-    if (target.kind === "opfs") {
-      const dir = await navigator.storage.getDirectory();
-      handle = await dir.getFileHandle(target.name, { create: true });
+    try {
+      if (target.kind === "opfs") {
+        const dir = await navigator.storage.getDirectory();
+        handle = await dir.getFileHandle(target.name, { create: true });
+      }
+    } catch (e) {
+      throw storageError("browser storage cannot be opened", e);
     }
     if (typeof handle.createSyncAccessHandle === "function") {
       // An OPFS file: a sync access handle writes in this worker without a swap file.
@@ -148,49 +168,110 @@ async function openTarget(target) {
         return {
           ready: () => Promise.resolve(),
           write: (bytes) => {
-            let done = 0;
-            while (done < bytes.byteLength) done += access.write(bytes.subarray(done), { at: at + done });
-            at += bytes.byteLength;
+            let n;
+            try {
+              n = access.write(bytes, { at });
+            } catch (e) {
+              return Promise.reject(storageError(`writing ${bytes.byteLength} bytes at offset ${at} failed`, e));
+            }
+            if (n !== bytes.byteLength) {
+              return Promise.reject(
+                storageError(`the storage took ${n} of ${bytes.byteLength} bytes at offset ${at} (storage full?)`),
+              );
+            }
+            at += n;
             return Promise.resolve();
           },
+          written: () => at,
           close: () => {
-            access.flush();
-            access.close();
-            return Promise.resolve();
+            let size;
+            try {
+              access.flush();
+              size = access.getSize();
+              access.close();
+            } catch (e) {
+              return Promise.reject(storageError("saving the file failed", e));
+            }
+            if (size !== at) return Promise.reject(storageError(`the file holds ${size} of the ${at} bytes written`));
+            return Promise.resolve(size);
           },
           abort: () => {
-            access.truncate(0);
-            access.close();
+            // The partial output is not left behind: emptied here, removed by the page.
+            try {
+              access.truncate(0);
+            } catch {
+              /* already closed */
+            }
+            try {
+              access.close();
+            } catch {
+              /* already closed */
+            }
             return Promise.resolve();
           },
           result: () => ({}),
         };
       }
     }
-    const writable = await handle.createWritable();
+    let writable;
+    try {
+      writable = await handle.createWritable();
+    } catch (e) {
+      throw storageError(`${target.name} cannot be opened for writing`, e);
+    }
     const writer = writable.getWriter();
+    let written = 0;
     return {
       ready: () => writer.ready,
-      write: (bytes) => writer.write(bytes),
-      close: () => writer.close(),
+      write: (bytes) =>
+        writer.write(bytes).then(
+          () => {
+            written += bytes.byteLength;
+          },
+          (e) => Promise.reject(storageError(`writing ${bytes.byteLength} bytes at offset ${written} failed`, e)),
+        ),
+      written: () => written,
+      close: async () => {
+        try {
+          await writer.close();
+        } catch (e) {
+          throw storageError("saving the file failed", e);
+        }
+        const size = (await handle.getFile()).size;
+        if (size !== written) throw storageError(`the file holds ${size} of the ${written} bytes written`);
+        return size;
+      },
       abort: (why) => writer.abort(why),
       result: () => ({}),
     };
   }
   // Last resort: keep the chunks and hand the page one Blob at the end.
   const parts = [];
+  let written = 0;
+  let blob = null;
   return {
     ready: () => Promise.resolve(),
     write: (bytes) => {
       parts.push(bytes);
+      written += bytes.byteLength;
       return Promise.resolve();
     },
-    close: () => Promise.resolve(),
+    written: () => written,
+    close: () => {
+      try {
+        blob = new Blob(parts, { type: target.contentType ?? "application/octet-stream" });
+      } catch (e) {
+        return Promise.reject(storageError("the output does not fit in memory", e));
+      }
+      parts.length = 0;
+      if (blob.size !== written) return Promise.reject(storageError(`the file holds ${blob.size} of the ${written} bytes written`));
+      return Promise.resolve(blob.size);
+    },
     abort: () => {
       parts.length = 0;
       return Promise.resolve();
     },
-    result: () => ({ blob: new Blob(parts, { type: target.contentType ?? "application/octet-stream" }) }),
+    result: () => ({ blob }),
   };
 }
 
@@ -199,6 +280,8 @@ function sinkRole(first) {
   const started = now();
   let cancelled = false;
   let failed = null;
+  let writeError = null;
+  let out = null;
   let wake = null;
   const poke = () => {
     const w = wake;
@@ -207,7 +290,8 @@ function sinkRole(first) {
   };
   const waitWake = () => new Promise((resolve) => (wake = resolve));
 
-  const totals = { n: 0, bytes: 0, perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] };
+  // n, perDay, triage, outcomes: of the chunks handed to the output; generated: their bytes.
+  const totals = { n: 0, generated: 0, perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] };
   // Blocks in index order: seq → { port, chunks: [], ended }.
   const blocks = new Map();
   let nextStart = 0;
@@ -266,7 +350,8 @@ function sinkRole(first) {
     self.postMessage({
       type: "progress",
       patients: totals.n,
-      bytes: totals.bytes,
+      bytes: out ? out.written() : 0,
+      generated: totals.generated,
       perDay: totals.perDay,
       triage: totals.triage,
       outcomes: totals.outcomes,
@@ -283,27 +368,30 @@ function sinkRole(first) {
   };
 
   (async () => {
-    let out;
     try {
       out = await openTarget(first.target);
       let seq = 0;
       for (;;) {
-        if (cancelled || failed) break;
+        if (cancelled || failed || writeError) break;
         const b = blocks.get(seq);
         if (b && b.chunks.length > 0) {
           const msg = b.chunks.shift();
           const bytes = new Uint8Array(msg.data);
           await out.ready();
+          if (writeError) break;
           // The credit goes back once the bytes are written: at most `credits` chunks per shard
-          // worker exist outside it. A failed write surfaces at ready()/close().
+          // worker exist outside it. A failed write stops the run (checked at the loop's top).
           out.write(bytes).then(
             () => b.port.postMessage({ type: "credit", n: 1 }),
-            () => {},
+            (e) => {
+              writeError ??= e;
+              poke();
+            },
           );
           const d = msg.delta;
           totals.n += d.n;
-          totals.bytes += bytes.byteLength;
-          if (!whole && d.n > 0) bytesPerPatient = totals.bytes / totals.n;
+          totals.generated += bytes.byteLength;
+          if (!whole && d.n > 0) bytesPerPatient = totals.generated / totals.n;
           for (let i = 0; i < d.perDay.length && i < totals.perDay.length; i++) totals.perDay[i] += d.perDay[i];
           for (let i = 0; i < 3; i++) totals.triage[i] += d.triage[i];
           for (let i = 0; i < 4; i++) totals.outcomes[i] += d.outcomes[i];
@@ -315,9 +403,10 @@ function sinkRole(first) {
           seq++;
           continue;
         }
-        if (!b && nextStart >= total && seq >= nextSeq) break; // every block written
+        if (!b && nextStart >= total && seq >= nextSeq) break; // every block handed to the output
         await waitWake();
       }
+      if (writeError) throw writeError;
       if (failed) throw Object.assign(new Error(failed.message), { name: failed.name, errors: failed.errors });
       if (cancelled) {
         await out.abort(new DOMException("cancelled", "AbortError")).catch(() => {});
@@ -326,14 +415,29 @@ function sinkRole(first) {
         self.postMessage({ type: "cancelled" });
         return;
       }
-      await out.close();
+      const size = await out.close();
+      if (writeError) throw writeError;
+      if (size !== totals.generated) {
+        throw storageError(`the file holds ${size} of the ${totals.generated} bytes generated`);
+      }
       clearInterval(timer);
       report(true);
-      self.postMessage({ type: "done", elapsedMs: now() - started, ...out.result() });
+      self.postMessage({ type: "done", elapsedMs: now() - started, size, generated: totals.generated, ...out.result() });
     } catch (e) {
       clearInterval(timer);
+      report(true);
       if (out) await out.abort(e).catch(() => {});
-      self.postMessage({ type: "error", error: describe(e) });
+      const error = describe(e);
+      if (e?.storage || e?.name === "QuotaExceededError") {
+        error.storage = {
+          reason: e.name,
+          written: out ? out.written() : 0,
+          generated: totals.generated,
+          patients: totals.n,
+          detail: e.message,
+        };
+      }
+      self.postMessage({ type: "error", error });
     }
   })();
 }
@@ -375,6 +479,21 @@ function previewRole(first) {
       gen.free?.();
       const all = new Uint8Array(parts.reduce((n, c) => n + c.byteLength, 0));
       parts.reduce((at, c) => (all.set(c, at), at + c.byteLength), 0);
+      // The chosen format's size per patient (for the storage estimate), measured on 8 × 50
+      // patients spread over the run (the first days alone are not typical).
+      let probed = 0;
+      let probedBytes = 0;
+      const total = data.total ?? data.count;
+      for (let k = 0; k < 8; k++) {
+        const a = Math.floor((total * k) / 8);
+        const b = Math.min(total, a + 50);
+        if (b <= a || a < probed) continue;
+        const g = new Generator(data.config, { format: data.format ?? "ndjson", range: [a, b], chunkSize: b - a });
+        for (let c = g.nextChunk(); c !== undefined; c = g.nextChunk()) probedBytes += c.byteLength;
+        g.free?.();
+        probed += b - a;
+      }
+      const bytesPerPatient = probedBytes / Math.max(1, probed);
       const text = new TextDecoder().decode(all);
       const records = text
         .split("\n")
@@ -387,7 +506,7 @@ function previewRole(first) {
           o.condition = r.conditions?.[0]?.name ?? "";
           return o;
         });
-      self.postMessage({ type: "preview", id: data.id, records, seed });
+      self.postMessage({ type: "preview", id: data.id, key: data.key, records, seed, bytesPerPatient });
     } catch (e) {
       self.postMessage({ type: "preview-error", id: data.id, error: describe(e) });
     }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -13,7 +13,6 @@ import { serve } from "../../scripts/serve.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const native = join(root, "target/release/patientgen");
-const shots = join(root, "docs/screenshots");
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -93,6 +92,8 @@ async function setOutput(page, { format = "ndjson", compression = "none", worker
 }
 
 async function runToEnd(page, { keyboard = false, timeout = 120_000 } = {}) {
+  // The run's end is a new lastRun() (the state attribute may still show the previous run's end).
+  await page.evaluate(() => (window.__lastRun = window.patientgenPage.lastRun()));
   if (keyboard) {
     await page.focus("#generate");
     await page.keyboard.press("Enter");
@@ -100,7 +101,10 @@ async function runToEnd(page, { keyboard = false, timeout = 120_000 } = {}) {
     await page.click("#generate");
   }
   await page.waitForFunction(
-    () => ["done", "error", "cancelled"].includes(document.documentElement.dataset.run),
+    () => {
+      const r = window.patientgenPage.lastRun();
+      return r !== null && r !== window.__lastRun;
+    },
     null,
     { timeout },
   );
@@ -293,26 +297,21 @@ test("validation errors appear at their fields, unmapped ones at the JSON editor
   await page.close();
 });
 
-test("cancel mid-run: the run stops, the page says cancelled, every worker is gone; screenshots", async () => {
+test("cancel mid-run: the run stops, the page says cancelled, the ETA is cleared, every worker is gone", async () => {
   const { page, errors } = await openPage();
   await setScenario(page, { preset: "nato_article_5", patients: 1000000, seed: 42 });
   await setOutput(page, { workers: 2 });
-  await page.locator("#preview-table tbody tr").nth(49).waitFor();
-  await page.locator("#preview-table tbody tr").nth(0).locator("button").click();
-  mkdirSync(shots, { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, "idle.png"), fullPage: true });
-
   await page.click("#generate");
   await page.waitForFunction(() => {
     const t = document.getElementById("s-patients").textContent;
     return Number(t.split("/")[0].replace(/,/g, "")) >= 60000;
   }, null, { timeout: 60_000 });
-  await page.screenshot({ path: join(shots, "running.png"), fullPage: true });
+  assert.notEqual(await page.locator("#s-eta").textContent(), "—");
   assert.equal(await page.evaluate(() => window.patientgenPage.activeWorkers()), 3);
   await page.click("#cancel");
   await page.waitForFunction(() => document.documentElement.dataset.run === "cancelled", null, { timeout: 5000 });
-  assert.match(await page.locator("#status").textContent(), /Cancelled after [\d,]+ of 1,000,000 patients/);
+  assert.match(await page.locator("#status").textContent(), /Cancelled after [\d,]+ of 1,000,000 patients; the file .* was left empty/);
+  assert.equal(await page.locator("#s-eta").textContent(), "—");
   assert.equal(await page.evaluate(() => window.patientgenPage.activeWorkers()), 0);
   const stopped = await page.locator("#s-patients").textContent();
   await page.waitForTimeout(500);
@@ -426,6 +425,114 @@ test("in the browser, an invalid config throws a ConfigError listing paths (pack
     ["days_of_fighting", "warfare_types.artilery"],
   );
   assert.match(result.errors[1].message, /did you mean "artillery"/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The invalid inputs of issue 14 item 3: errors inside front_configs, and a typo in a map key.
+const INVALID = [
+  {
+    what: "a negative casualty_rate",
+    json: '{"front_configs": [{"name": "A", "casualty_rate": -1, "nationality_distribution": [{"nationality_code": "USA", "percentage": 100}]}]}',
+    path: "front_configs[0].casualty_rate",
+    marked: '"casualty_rate": -1',
+    field: "#fr-0-rate-error",
+  },
+  {
+    what: 'nation "XXX"',
+    json: '{"front_configs": [{"name": "A", "casualty_rate": 1, "nationality_distribution": [{"nationality_code": "XXX", "percentage": 100}]}]}',
+    path: "front_configs[0].nationality_distribution[0].nationality_code",
+    marked: '"nationality_code": "XXX"',
+    field: "#fr-0-n0-error",
+  },
+  {
+    what: "a distribution given as an object",
+    json: '{"front_configs": [{"name": "A", "casualty_rate": 1, "nationality_distribution": {"USA": 100}}]}',
+    path: "front_configs[0].nationality_distribution",
+    marked: '"nationality_distribution": {"USA": 100}',
+    field: "#fr-0-nat-error",
+  },
+  {
+    what: "warfare_types.artilery",
+    json: '{"warfare_types": {"artilery": true}}',
+    path: "warfare_types.artilery",
+    marked: '"artilery": true',
+    field: "#g-warfare-error",
+  },
+];
+
+async function assertShownAtEditor(page, c, how) {
+  await page.locator("#json-error").filter({ hasText: c.path }).waitFor({ timeout: 5000 });
+  const editor = await page.locator("#json-error").textContent();
+  assert.match(editor, new RegExp(`Line 1 — ${c.path.replace(/[[\].]/g, "\\$&")}: `), `${how}, ${c.what}: ${editor}`);
+  assert.deepEqual(await page.locator("#json-marks mark").allTextContents(), [c.marked], `${how}, ${c.what}: marked text`);
+  assert.equal(await page.getAttribute("#json", "aria-invalid"), "true");
+  const status = await page.locator("#status").textContent();
+  assert.match(status, /^Generate is disabled: the scenario has a problem \(see the JSON editor\) — /, `${how}, ${c.what}`);
+  assert.ok(status.includes(c.path), `${how}, ${c.what}: the status line does not name ${c.path}: ${status}`);
+  assert.equal(await page.isDisabled("#generate"), true);
+  // The form shows it too, at the field (the fronts are rebuilt from the text, errors included).
+  assert.ok((await page.locator(c.field).textContent()).includes(c.path), `${how}, ${c.what}: not at ${c.field}`);
+  // The editor's error names its line; selecting it selects the marked text.
+  await page.locator("#json-error button").first().click();
+  const selected = await page.evaluate(() => {
+    const ta = document.getElementById("json");
+    return ta.value.slice(ta.selectionStart, ta.selectionEnd);
+  });
+  assert.equal(selected, c.marked);
+}
+
+test("errors typed in the JSON editor or imported: marked in the editor, named in the status line", async () => {
+  const { page, errors } = await openPage();
+  for (const [k, c] of INVALID.entries()) {
+    await page.fill("#json", c.json);
+    await page.locator("#json").blur();
+    await assertShownAtEditor(page, c, "typed");
+    // Fixed: the status line is back to an event, Generate is enabled.
+    await page.fill("#json", "{}");
+    await page.locator("#json").blur();
+    await page.waitForFunction(() => !document.getElementById("generate").disabled);
+    assert.doesNotMatch(await page.locator("#status").textContent(), /disabled/);
+    assert.equal(await page.locator("#json-marks mark").count(), 0);
+
+    const file = join(work, `invalid-${k}.json`);
+    writeFileSync(file, c.json);
+    await page.setInputFiles("#import-file", file);
+    await assertShownAtEditor(page, c, "imported");
+  }
+  // A JSON syntax error: its line is marked.
+  await page.fill("#json", '{\n  "seed": 1,\n  "days_of_fighting": 3 x\n}');
+  await page.locator("#json").blur();
+  await page.locator("#json-error").filter({ hasText: "invalid JSON" }).waitFor();
+  assert.match(await page.locator("#json-error").textContent(), /^Line 3 — invalid JSON/);
+  assert.equal((await page.locator("#json-marks mark").allTextContents()).length, 1);
+  assert.match(await page.locator("#status").textContent(), /Generate is disabled: .*invalid JSON/);
+  // The password: the status line says why Generate is disabled.
+  await page.fill("#json", "{}");
+  await page.locator("#json").blur();
+  await page.check("#o-encrypt");
+  assert.equal(await page.locator("#status").textContent(), "Generate is disabled: the encryption password needs at least 8 characters.");
+  await page.fill("#o-password", "long enough");
+  assert.doesNotMatch(await page.locator("#status").textContent(), /disabled/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("first load: the preview and the file name use a drawn seed, which Generate writes into the scenario", async () => {
+  const { page, errors } = await openPage();
+  assert.equal(await page.locator('label:has(#m-warfare_types-cbrn)').textContent(), " CBRN");
+  await page.locator("#preview-table tbody tr").nth(49).waitFor();
+  assert.equal(await page.inputValue("#f-seed"), "");
+  const name = await page.locator("#file-name").textContent();
+  const m = /^patientgen-default-1440-seed(\d+)\.ndjson$/.exec(name);
+  assert.ok(m, `file name ${name}`);
+  assert.match(await page.locator("#preview-note").textContent(), new RegExp(`seed ${m[1]} \\(drawn at random`));
+  await setOutput(page, { workers: 2, save: "opfs" });
+  const run = await runToEnd(page);
+  assert.equal(run.name, name);
+  assert.equal(await page.inputValue("#f-seed"), m[1]);
+  assert.equal(String(JSON.parse(await page.locator("#json").inputValue()).seed), m[1]);
+  assert.equal(await opfsSha(page, run.name), nativeSha(["--seed", m[1]]));
   assert.deepEqual(errors, []);
   await page.close();
 });
