@@ -8,5 +8,5 @@ const api = makeApi(wasm);
 
 /** Already initialised on import; resolves immediately. */
 export default async function init() {}
-export const { Generator, ConfigError, validateConfig, presets } = api;
+export const { Generator, ConfigError, validateConfig, presets, Report, mergeCalibrations, calibrationFigures, calibrationMarkdown } = api;
 export { decryptStream } from "./decrypt.js";

@@ -795,7 +795,7 @@ fn median(h: &TimeHistogram) -> Result<Option<(f64, String)>, ()> {
     if n == 0 {
         return Ok(None);
     }
-    let (a, b) = if n % 2 == 1 { ((n + 1) / 2, (n + 1) / 2) } else { (n / 2, n / 2 + 1) };
+    let (a, b) = if n % 2 == 1 { (n.div_ceil(2), n.div_ceil(2)) } else { (n / 2, n / 2 + 1) };
     let (a, b) = (h.bin_of_rank(a).ok_or(())?, h.bin_of_rank(b).ok_or(())?);
     if a >= TIME_BINS - 1 || b >= TIME_BINS - 1 {
         return Err(());
