@@ -14,10 +14,12 @@
 //!
 //! ```
 //! use patientgen::report::{Calibration, CalibrationReader};
-//! let line = br#"{"injury_type":"Battle Injury","triage_category":"T1","status":"KIA",
-//!     "movement_timeline":[{"event_type":"kia","facility":"POI","hours_since_injury":0.2}]}"#;
+//! let line = concat!(
+//!     r#"{"injury_type":"Battle Injury","triage_category":"T1","status":"KIA","#,
+//!     r#""movement_timeline":[{"event_type":"kia","facility":"POI","hours_since_injury":0.2}]}"#,
+//! );
 //! let mut reader = CalibrationReader::new();
-//! reader.push(line).unwrap();
+//! reader.push(line.as_bytes()).unwrap();
 //! reader.push(b"\n").unwrap();
 //! let calibration: &Calibration = reader.finish().unwrap();
 //! let figures = calibration.figures();
@@ -300,7 +302,7 @@ fn deserialize<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
 ) -> Result<T, (String, String)> {
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
-        (if path == "." { String::new() } else { path }, json_message(e.inner()))
+        (if path == "." || path == "?" { String::new() } else { path }, json_message(e.inner()))
     })?;
     de.end().map_err(|e| (String::new(), json_message(&e)))?;
     Ok(value)

@@ -170,7 +170,7 @@ fn figures_equal_a_direct_computation_on_the_default_scenario() {
     close(&f, "mascal_battle_share", pct(mc.iter().filter(|d| d.injury == "Battle Injury").count(), mc.len()));
 
     // AUC by counting every (death, survivor) pair on the binned scores.
-    let si = |(hr, sbp): (u32, u32)| if sbp == 0 { 500 } else { (100 * hr / sbp).min(500) };
+    let si = |(hr, sbp): (u32, u32)| (100 * hr).checked_div(sbp).map_or(500, |v| v.min(500));
     let died: Vec<(u32, u32)> = battle.iter().filter(|d| death(d)).filter_map(|d| d.hr_sbp).collect();
     let lived: Vec<(u32, u32)> = battle.iter().filter(|d| !death(d)).filter_map(|d| d.hr_sbp).collect();
     let pairs = (died.len() * lived.len()) as f64;

@@ -21,7 +21,7 @@ let bytes;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "patientgen-report-"));
   file = join(dir, "patients.ndjson");
-  execFileSync(native, ["generate", "--progress", "never", "--preset", "nato_article_5", "--seed", "11", "-o", file]);
+  execFileSync(native, ["generate", "--progress", "never", "--preset", "nato_article_5", "--seed", "11", "-o", file], { stdio: "ignore" });
   bytes = readFileSync(file);
 });
 
