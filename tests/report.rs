@@ -251,6 +251,18 @@ fn merging_shards_and_splitting_chunks_equal_one_pass() {
         merged.merge(&generate(r#"{"preset":"nato_article_5"}"#, 3, Some(range)).1);
     }
     assert_eq!(merged, whole);
+    // A csv zip generates the range twice (patients.csv, events.csv): patients are counted once.
+    let (r, _) = resolved(r#"{"preset":"nato_article_5"}"#);
+    let opts = JobOptions {
+        calibration: true,
+        format: Format::Csv,
+        compression: patientgen::Compression::Zip,
+        ..JobOptions::default()
+    };
+    let mut zip = Job::new(&r, 3, &opts).expect("job");
+    zip.run(|_| Ok::<(), ()>(())).expect("run");
+    assert_eq!(zip.calibration(), Some(&whole));
+    assert_eq!(Job::new(&r, 3, &JobOptions::default()).expect("job").calibration(), None, "off by default");
     assert_eq!(merged.figures().to_markdown(), whole.figures().to_markdown());
     // Counts survive their JSON form.
     assert_eq!(Calibration::from_json(&whole.to_json()).unwrap(), whole);
