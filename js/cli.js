@@ -2,7 +2,7 @@
 // `npx patientgen`: the CLI of DESIGN.md §3.1 on the wasm build, same flags and bytes as the native one.
 import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
-import { ConfigError, Generator, presets, validateConfig, decryptStream } from "./node.js";
+import { ConfigError, Generator, Report, presets, validateConfig, decryptStream } from "./node.js";
 
 const EXIT_INPUT = 1;
 const EXIT_IO = 2;
@@ -15,6 +15,7 @@ const USAGE = `usage:
   patientgen validate FILE
   patientgen presets
   patientgen decrypt [--password-file F] IN OUT
+  patientgen report FILE [--json]
   patientgen bench [--patients 100,1000,10000,100000,1000000] [--format F] [--large] [--quick]`;
 
 class UsageError extends Error {}
@@ -23,8 +24,9 @@ const FLAGS = {
   generate: ["config", "preset", "patients", "seed", "format", "compress", "encrypt", "password-file", "chunk-size", "range", "shard", "o", "output", "progress", "metrics"],
   decrypt: ["password-file"],
   bench: ["patients", "format", "large", "quick"],
+  report: ["json"],
 };
-const BOOLEAN = new Set(["encrypt", "large", "quick"]);
+const BOOLEAN = new Set(["encrypt", "large", "quick", "json"]);
 
 function parseArgs(argv, command) {
   const flags = {};
@@ -170,6 +172,34 @@ async function decrypt(argv) {
   await input.pipeThrough(decryptStream(pw)).pipeTo(output);
 }
 
+/** The calibration report of an NDJSON file (`-`: stdin), read in chunks: the native CLI's output. */
+async function report(argv) {
+  const { flags, positional } = parseArgs(argv, "report");
+  if (positional.length !== 1) throw new UsageError("report needs exactly one FILE");
+  const file = positional[0];
+  const r = new Report();
+  try {
+    const input = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
+    for await (const chunk of input) r.push(chunk);
+  } catch (e) {
+    if (e.name === "ReportError") {
+      e.exitCode = EXIT_INPUT;
+      throw e;
+    }
+    const err = new Error(`reading ${file}: ${e.message}`);
+    err.exitCode = EXIT_IO;
+    throw err;
+  }
+  let text;
+  try {
+    text = flags.json ? r.json() : r.finish();
+  } catch (e) {
+    e.exitCode = EXIT_INPUT;
+    throw e;
+  }
+  await writeAll(process.stdout, text);
+}
+
 /** The scaling table of the wasm engine in this Node process (the native CLI adds its own column). */
 function bench(argv) {
   const { flags, positional } = parseArgs(argv, "bench");
@@ -228,6 +258,8 @@ async function main(argv) {
       return decrypt(rest);
     case "bench":
       return bench(rest);
+    case "report":
+      return report(rest);
     case "--help":
     case "-h":
     case "help":

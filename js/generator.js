@@ -13,6 +13,7 @@ export class ConfigError extends Error {
 /** Makes the public API over one instantiated wasm-bindgen glue module. */
 export function makeApi(wasm) {
   const { Engine, validateConfig: wasmValidate, presetsJson, lastPanic } = wasm;
+  const { Report: WasmReport, mergeCalibrations: wasmMerge, calibrationReport: wasmCalibrationReport } = wasm;
 
   function translate(e) {
     if (e && e.name === "ConfigError" && Array.isArray(e.errors)) {
@@ -146,6 +147,15 @@ export function makeApi(wasm) {
     /** Prometheus text exposition of this run's metrics. */
     metrics() {
       return this.#engine.metrics();
+    }
+
+    /**
+     * The calibration counts of the patients generated so far (JSON text; merge several with
+     * `mergeCalibrations`, render with `calibrationFigures` / `calibrationMarkdown`), or undefined
+     * unless the generator was built with `{calibration: true}`.
+     */
+    calibrationCounts() {
+      return this.#engine.calibrationCounts();
     }
 
     /**
@@ -323,7 +333,63 @@ export function makeApi(wasm) {
     }
   }
 
+  const call = (f) => {
+    try {
+      return f();
+    } catch (e) {
+      throw translate(e);
+    }
+  };
+  const bytesOf = (chunk) => (typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+
+  /**
+   * The calibration report of NDJSON given in chunks split anywhere (what `patientgen report FILE`
+   * prints). `push()` throws an Error named ReportError with `line` and `path` on invalid input.
+   */
+  class Report {
+    #report = new WasmReport();
+    /** Reads a chunk (Uint8Array, or a string encoded as UTF-8). */
+    push(chunk) {
+      call(() => this.#report.push(bytesOf(chunk)));
+    }
+    /** Ends the input; the report as Markdown tables. */
+    finish() {
+      return call(() => this.#report.finish());
+    }
+    /** Ends the input; the report as JSON text (`patientgen report --json`). */
+    json() {
+      return call(() => this.#report.json());
+    }
+    /** The calibration counts read so far (JSON text, for `mergeCalibrations`). */
+    counts() {
+      return call(() => this.#report.counts());
+    }
+    /** Releases the WebAssembly memory now. */
+    free() {
+      this.#report.free();
+    }
+  }
+
+  /** Adds calibration counts (JSON texts) of several generators, workers or reports. */
+  function mergeCalibrations(list) {
+    return call(() => wasmMerge(Array.from(list, String)));
+  }
+
+  /** The report of calibration counts as an object: `{patients, by_injury_triage, outcomes_by_injury, figures}`. */
+  function calibrationFigures(counts) {
+    return JSON.parse(call(() => wasmCalibrationReport(counts, "json")));
+  }
+
+  /** The report of calibration counts as Markdown tables. */
+  function calibrationMarkdown(counts) {
+    return call(() => wasmCalibrationReport(counts, "markdown"));
+  }
+
   return {
+    Report,
+    mergeCalibrations,
+    calibrationFigures,
+    calibrationMarkdown,
     Generator,
     ConfigError,
     validateConfig,

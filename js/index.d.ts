@@ -51,6 +51,8 @@ export interface GeneratorOptions {
   /** Start at this index (resume), up to the range end or the total. */
   startIndex?: number;
   encryption?: EncryptionOptions;
+  /** Accumulate the calibration report over the generated patients (`calibrationCounts()`). */
+  calibration?: boolean;
 }
 
 export interface Counters {
@@ -105,6 +107,8 @@ export class Generator implements AsyncIterable<Uint8Array> {
   nextChunkView(): Uint8Array | undefined;
   /** Prometheus text exposition of this run's metrics. */
   metrics(): string;
+  /** Calibration counts so far (JSON text), or undefined unless built with `{calibration: true}`. */
+  calibrationCounts(): string | undefined;
   /** Releases the engine's WebAssembly memory now (not at garbage collection); unusable afterwards. */
   free(): void;
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
@@ -155,3 +159,46 @@ export function validateConfig(config: ScenarioInput): Record<string, unknown>;
 export function presets(): PresetInfo[];
 /** Decrypts a PGENC1 stream. */
 export function decryptStream(password: string): TransformStream<Uint8Array, Uint8Array>;
+
+/** One figure of the calibration report (docs/REPORT.md). */
+export interface CalibrationFigure {
+  id: string;
+  section: string;
+  label: string;
+  /** A count, a percentage (0–100), hours or an AUC (0–1); null when undefined. */
+  value: number | null;
+  /** The value as printed ("13.8 %", "1.4 h", "> 240 h", "—"). */
+  text: string;
+  /** What it was computed from ("293 / 2,120", "n = 1,204"). */
+  basis: string;
+  definition: string;
+}
+
+/** The calibration report (`patientgen report --json`). */
+export interface CalibrationReport {
+  patients: number;
+  by_injury_triage: Record<string, { T1: number; T2: number; T3: number; T4: number; total: number }>;
+  outcomes_by_injury: Record<string, { KIA: number; DOW: number; NBD: number; RTD: number; RTD_72h: number; Remains_Role4: number; deaths: number }>;
+  figures: CalibrationFigure[];
+}
+
+/** The calibration report of NDJSON given in chunks split anywhere (`patientgen report FILE`). */
+export class Report {
+  constructor();
+  /** Reads a chunk; throws an Error named ReportError with `line` and `path` on invalid input. */
+  push(chunk: Uint8Array | string): void;
+  /** Ends the input; the report as Markdown tables. */
+  finish(): string;
+  /** Ends the input; the report as JSON text. */
+  json(): string;
+  /** Calibration counts read so far (JSON text). */
+  counts(): string;
+  free(): void;
+}
+
+/** Adds calibration counts (JSON texts from `calibrationCounts()` / `Report.counts()`). */
+export function mergeCalibrations(counts: Iterable<string>): string;
+/** The report of calibration counts as an object. */
+export function calibrationFigures(counts: string): CalibrationReport;
+/** The report of calibration counts as Markdown tables. */
+export function calibrationMarkdown(counts: string): string;

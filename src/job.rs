@@ -12,6 +12,7 @@ use crate::format::{self, Format, RecordWriter, RunMeta};
 use crate::patient::record::{EventContext, PatientRecord};
 use crate::patient::PatientGenerator;
 use crate::plan::Plan;
+use crate::report::{Calibration, CaseSummary};
 use crate::sink::{Compression, EncryptionParams, Encryptor, SinkError, Transform, ZipContainer};
 
 /// Default records per chunk.
@@ -36,6 +37,9 @@ pub struct JobOptions {
     pub compression: Compression,
     /// Encryption (`PGENC1`, DOMAIN.md §10.3), applied last.
     pub encryption: Option<EncryptionParams>,
+    /// Accumulate the calibration report ([`Job::calibration`]) over the generated patients
+    /// (off by default: the default path does no extra work).
+    pub calibration: bool,
 }
 
 impl Default for JobOptions {
@@ -47,6 +51,7 @@ impl Default for JobOptions {
             range: None,
             compression: Compression::None,
             encryption: None,
+            calibration: false,
         }
     }
 }
@@ -172,6 +177,7 @@ pub struct Job {
     ctx: EventContext,
     rec: PatientRecord,
     counters: Counters,
+    calibration: Option<Calibration>,
     format: Format,
 }
 
@@ -260,6 +266,7 @@ impl Job {
             ctx: EventContext::default(),
             rec: PatientRecord::default(),
             counters,
+            calibration: opts.calibration.then(Calibration::new),
             format: opts.format,
         })
     }
@@ -267,6 +274,12 @@ impl Job {
     /// The live counters.
     pub fn counters(&self) -> &Counters {
         &self.counters
+    }
+
+    /// The calibration counts of the patients generated so far, when `JobOptions::calibration`
+    /// is on (render with [`Calibration::figures`]; merge shards with [`Calibration::merge`]).
+    pub fn calibration(&self) -> Option<&Calibration> {
+        self.calibration.as_ref()
     }
 
     /// The output format.
@@ -307,6 +320,9 @@ impl Job {
             self.writer.record(&self.rec, buf);
             if self.pass == 0 {
                 self.counters.count(&self.rec);
+                if let Some(c) = &mut self.calibration {
+                    c.add(&CaseSummary::from_record(&self.rec));
+                }
             }
             self.next += 1;
             n += 1;

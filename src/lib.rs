@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod out;
 pub mod patient;
 pub mod plan;
+pub mod report;
 pub mod rng;
 pub mod sink;
 

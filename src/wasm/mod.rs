@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::report::{Calibration, CalibrationReader, ReportError};
 use crate::config::{self, ConfigErrors, Resolved};
 use crate::sink::EncryptionParams;
 use crate::{shard_range, Compression, Format, Job, JobOptions, Metrics};
@@ -198,7 +199,8 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     /// Builds an engine. `options`: `{format, compression, chunkSize, chunkBytes, shard: {index,
-    /// count}, range: [start, end], startIndex, seed, patients}`.
+    /// count}, range: [start, end], startIndex, seed, patients, calibration}` (`calibration: true`
+    /// accumulates the calibration report: [`Engine::calibration_counts`]).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<Engine, JsValue> {
         let mut scenario = parse(&config)?;
@@ -261,6 +263,7 @@ impl Engine {
             let end = opts.range.as_ref().map_or(total, |r| r.end);
             opts.range = Some(s..end);
         }
+        opts.calibration = get(&options, "calibration").is_truthy();
         let enc = get(&options, "encryption");
         let encrypted = !enc.is_undefined() && !enc.is_null();
         opts.encryption = encryption_of(&enc)?;
@@ -420,6 +423,14 @@ impl Engine {
         o.into()
     }
 
+    /// The calibration counts of the patients generated so far as JSON text (mergeable with
+    /// `mergeCalibrations`, rendered by `calibrationReport`), or `undefined` unless the engine was
+    /// built with `calibration: true`.
+    #[wasm_bindgen(js_name = calibrationCounts)]
+    pub fn calibration_counts(&self) -> Option<String> {
+        self.job.calibration().map(Calibration::to_json)
+    }
+
     /// Records a failed run in the metrics (`cancelled`, `output`, …); the run counts as finished.
     #[wasm_bindgen(js_name = observeError)]
     pub fn observe_error(&mut self, error_type: &str) {
@@ -522,4 +533,81 @@ impl MetricsRegistry {
 #[wasm_bindgen(js_name = presetsJson)]
 pub fn presets_json() -> String {
     crate::presets_json()
+}
+
+/// A JS `Error` named `ReportError` with `line` (when about a line) and `path`.
+fn report_error(e: &ReportError) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("ReportError");
+    if let Some(line) = e.line() {
+        set(&err, "line", line as f64);
+    }
+    set(&err, "path", e.path());
+    err.into()
+}
+
+/// Adds calibration counts (JSON texts from `calibrationCounts()` of several engines or workers,
+/// or from `Report.counts()`); returns the merged counts as JSON text.
+#[wasm_bindgen(js_name = mergeCalibrations)]
+pub fn merge_calibrations(counts: Vec<String>) -> Result<String, JsValue> {
+    let mut total = Calibration::new();
+    for c in &counts {
+        total.merge(&Calibration::from_json(c).map_err(|e| report_error(&e))?);
+    }
+    Ok(total.to_json())
+}
+
+/// The calibration report of counts (JSON text) as `"json"` (the figures, as `patientgen report
+/// --json` prints them) or `"markdown"` (the tables `patientgen report` prints).
+#[wasm_bindgen(js_name = calibrationReport)]
+pub fn calibration_report(counts: &str, format: &str) -> Result<String, JsValue> {
+    let c = Calibration::from_json(counts).map_err(|e| report_error(&e))?;
+    match format {
+        "json" => Ok(c.figures().to_json()),
+        "markdown" | "text" => Ok(c.figures().to_markdown()),
+        _ => Err(option_error("format", "must be \"json\" or \"markdown\"")),
+    }
+}
+
+/// The calibration report of an NDJSON input given in byte chunks split anywhere (what
+/// `patientgen report FILE` prints); memory is bounded by the longest line.
+#[wasm_bindgen]
+pub struct Report {
+    reader: CalibrationReader,
+}
+
+#[wasm_bindgen]
+impl Report {
+    /// An empty report.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Report {
+        install_panic_hook();
+        Report { reader: CalibrationReader::new() }
+    }
+
+    /// Reads a chunk of NDJSON; throws a `ReportError` naming the line and JSON path.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.reader.push(bytes).map_err(|e| report_error(&e))
+    }
+
+    /// Ends the input and returns the report as Markdown tables (`patientgen report`).
+    pub fn finish(&mut self) -> Result<String, JsValue> {
+        Ok(self.reader.finish().map_err(|e| report_error(&e))?.figures().to_markdown())
+    }
+
+    /// Ends the input and returns the report as JSON text (`patientgen report --json`).
+    pub fn json(&mut self) -> Result<String, JsValue> {
+        Ok(self.reader.finish().map_err(|e| report_error(&e))?.figures().to_json())
+    }
+
+    /// The calibration counts read so far as JSON text (for `mergeCalibrations`).
+    pub fn counts(&self) -> String {
+        self.reader.calibration().to_json()
+    }
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report::new()
+    }
 }

@@ -10,6 +10,8 @@ use patientgen::{config, shard_range, Compression, Format, Job, JobOptions, Metr
 
 #[path = "bench.rs"]
 mod bench;
+#[path = "report.rs"]
+mod report;
 
 /// Exit code for invalid input.
 const EXIT_INPUT: i32 = 1;
@@ -50,6 +52,8 @@ enum Command {
         /// Decrypted output (`-` for stdout).
         output: PathBuf,
     },
+    /// Print the calibration report of an NDJSON file: outcomes, %KIA, %DOW, CFR, times to care (docs/REPORT.md).
+    Report(report::ReportArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -156,6 +160,7 @@ pub fn main() -> i32 {
         Command::Presets => presets(),
         Command::Bench(args) => bench::run(args),
         Command::Decrypt { password_file, input, output } => decrypt(password_file.as_deref(), &input, &output),
+        Command::Report(args) => report::run(args),
     }
 }
 
