@@ -1050,7 +1050,13 @@ fn figures(c: &Calibration) -> Figures {
     b.share("t1_mtf_within_2h", "reached Role 1+ within 2 h", mtf.at_most(20), t1, "as above, within 2.0 h");
     let alive = &c.t1_battle_alive_first_mtf;
     b.share("t1_alive_mtf_within_1h", "alive at first assessment: reached Role 1+ within 1 h", alive.at_most(10), c.t1_battle_alive, "T1 battle casualties with first vital signs (alive when first assessed) whose first arrival at any Role 1–4 facility is at most 1.0 h after injury / T1 battle casualties with first vital signs: the evacuation standard, which casualties killed outright never enter");
-    b.share("t1_alive_mtf_within_2h", "alive at first assessment: reached Role 1+ within 2 h", alive.at_most(20), c.t1_battle_alive, "as above, within 2.0 h");
+    b.share(
+        "t1_alive_mtf_within_2h",
+        "alive at first assessment: reached Role 1+ within 2 h",
+        alive.at_most(20),
+        c.t1_battle_alive,
+        "as above, within 2.0 h",
+    );
     let surg = &c.t1_battle_surgical;
     b.time(
         "t1_surgical_median",

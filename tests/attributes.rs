@@ -38,8 +38,9 @@ fn assert_share(name: &str, count: u64, n: u64, p: f64) {
 // Set-up.
 
 /// The default scenario of 2.3 with its three fronts.
+/// (This file checks the reference models' attribute rules, A1–A10: the classic model.)
 fn config() -> Resolved {
-    let mut cfg = parse_scenario("{}").expect("default scenario").resolved;
+    let mut cfg = parse_scenario(r#"{"flow_model": "classic"}"#).expect("default scenario").resolved;
     let front = |id: &str, name: &str, weight: f64, nations: &[(Nation, f64)]| Front {
         id: id.into(),
         name: name.into(),
@@ -82,7 +83,7 @@ fn code(c: &str) -> ConditionId {
 }
 
 // Expected tables: the restatement of DOMAIN.md in tests/common (the check).
-use common::{CBRN_POOL, DISEASE_POOL, INJURY_MOD as MODIFIERS, NBI_POOL, TRIAGE_ROWS as TRIAGE};
+use common::{CBRN_POOL, DISEASE_POOL, NBI_POOL, TRIAGE_ROWS as TRIAGE};
 
 /// The Battle Injury pattern of `scenario` (6.3): (code, weight) of its non-zero rows in table
 /// order, and its polytrauma rate.
@@ -152,37 +153,30 @@ fn injury_counts(cfg: &Resolved, ctx: &EventContext) -> [u64; 3] {
 }
 
 #[test]
-fn injury_type_shares_s5() {
-    let cfg = config();
-    // S5 (12.2), in BI / NBI / Disease order.
-    let expected = [
-        (Warfare::Conventional, [0.2399, 0.3166, 0.4435]),
-        (Warfare::Artillery, [0.5144, 0.2716, 0.2140]),
-        (Warfare::Drone, [0.5272, 0.2900, 0.1828]),
-        (Warfare::Mixed, [0.15, 0.33, 0.52]),
-    ];
-    for (w, p) in expected {
-        assert_chi(w.as_str(), &injury_counts(&cfg, &context(w, &[])), &p);
+fn injury_type_shares_follow_the_mix_exactly() {
+    // A4 (generator 0.2, every model): the casualties of individual events follow `injury_mix`
+    // as configured — no warfare or environment modifier reshapes it.
+    for model in ["classic", "markov", "clinical"] {
+        let mut cfg = parse_scenario(&format!(r#"{{"flow_model": "{model}"}}"#)).unwrap().resolved;
+        for mix in [[0.15, 0.33, 0.52], [0.5, 0.3, 0.2]] {
+            cfg.injury_mix = mix;
+            for &w in Warfare::ALL {
+                assert_chi(&format!("{model} {}", w.as_str()), &injury_counts(&cfg, &context(w, &[])), &mix);
+                let ctx = context(w, &[EnvCondition::Rain, EnvCondition::ExtremeHeat]);
+                assert_chi(&format!("{model} {} rain+heat", w.as_str()), &injury_counts(&cfg, &ctx), &mix);
+            }
+        }
+        // An injury type with mix 0 never occurs.
+        cfg.injury_mix = [0.0, 0.0, 1.0];
+        assert_eq!(injury_counts(&cfg, &context(Warfare::Artillery, &[])), [0, 0, N]);
+        // Mass-casualty and special events are battle casualties whatever the mix.
+        let mut ctx = context(Warfare::Mixed, &[]);
+        ctx.mass_casualty = true;
+        assert_eq!(injury_counts(&cfg, &ctx), [N, 0, 0], "{model}");
+        let mut ctx = context(Warfare::Cbrn, &[]);
+        ctx.mass_casualty = true;
+        assert_eq!(injury_counts(&cfg, &ctx), [N, 0, 0], "{model}");
     }
-}
-
-#[test]
-fn injury_type_shares_every_type_and_disease_multiplier() {
-    let mut cfg = config();
-    cfg.injury_mix = [0.5, 0.3, 0.2];
-    let mix = cfg.injury_mix;
-    for &w in Warfare::ALL {
-        let m = MODIFIERS[w.index()];
-        let p = [mix[0] * m[0], mix[1] * m[1], mix[2] * m[2]];
-        assert_chi(w.as_str(), &injury_counts(&cfg, &context(w, &[])), &p);
-        // rain × extreme heat: M_dis = 1.2 · 1.4.
-        let ctx = context(w, &[EnvCondition::Rain, EnvCondition::ExtremeHeat]);
-        let p = [mix[0] * m[0], mix[1] * m[1], mix[2] * m[2] * 1.2 * 1.4];
-        assert_chi(&format!("{} with M_dis", w.as_str()), &injury_counts(&cfg, &ctx), &p);
-    }
-    // An injury type with mix 0 never occurs.
-    cfg.injury_mix = [0.0, 0.0, 1.0];
-    assert_eq!(injury_counts(&cfg, &context(Warfare::Artillery, &[])), [0, 0, N]);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! the reference input shapes, facility matching and normalisation.
 
 use patientgen::config::{parse_scenario, ConfigErrors, Resolved, Scenario};
-use patientgen::data::vocab::{Facility, FlowModel, Intensity, Nation, Script, Warfare};
+use patientgen::data::vocab::{EvacuationCapability, Facility, FlowModel, Intensity, Nation, Script, Warfare};
 
 /// Every error of `json` as `path: message` lines, in reported order.
 fn errors(json: &str) -> Vec<String> {
@@ -137,12 +137,22 @@ fn enum_values() {
         r#"tempo: must be sustained, escalating, surge, declining or intermittent, got "fast""#
     );
     assert_eq!(error(r#"{"tempo": 3}"#), "tempo: expected a string, got a number");
-    assert_eq!(error(r#"{"flow_model": "health"}"#), "flow_model: not implemented; use classic or markov");
+    assert_eq!(error(r#"{"flow_model": "health"}"#), "flow_model: not implemented; use clinical, classic or markov");
     assert_eq!(
         error(r#"{"flow_model": "clasic"}"#),
-        r#"flow_model: must be classic or markov, got "clasic"; did you mean "classic"?"#
+        r#"flow_model: must be classic, markov or clinical, got "clasic"; did you mean "classic"?"#
     );
     assert_eq!(resolved(r#"{"flow_model": "markov"}"#).flow_model, FlowModel::Markov);
+    assert_eq!(resolved("{}").flow_model, FlowModel::Clinical);
+    assert_eq!(resolved("{}").evacuation_capability, EvacuationCapability::Modern);
+    assert_eq!(
+        resolved(r#"{"evacuation_capability": "prolonged"}"#).evacuation_capability,
+        EvacuationCapability::Prolonged
+    );
+    assert_eq!(
+        error(r#"{"evacuation_capability": "modrn"}"#),
+        r#"evacuation_capability: must be modern, contested or prolonged, got "modrn"; did you mean "modern"?"#
+    );
 }
 
 #[test]

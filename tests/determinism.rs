@@ -160,6 +160,6 @@ fn cli_validate_prints_every_error_or_the_resolved_configuration() {
     assert_eq!(v["days_of_fighting"], 3);
     assert_eq!(v["warfare_types"]["cbrn"], true);
     assert_eq!(v["warfare_types"].as_object().unwrap().len(), 8);
-    assert_eq!(v.as_object().unwrap().len(), 14, "the 14 keys of DOMAIN.md §2.6");
+    assert_eq!(v.as_object().unwrap().len(), 15, "the 14 keys of DOMAIN.md §2.6 and evacuation_capability");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ mod common;
 mod example;
 
 use common::run;
-use patientgen::format::csv::{CsvTable, CsvWriter, EVENTS_HEADER, PATIENTS_HEADER};
+use patientgen::format::csv::{CsvTable, CsvWriter, CLINICAL_COLUMNS, EVENTS_HEADER, PATIENTS_HEADER};
 use patientgen::format::RecordWriter;
 use patientgen::{shard_range, Format, JobOptions, Resolved};
 use serde_json::Value;
@@ -22,7 +22,9 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
 
 #[test]
 fn example_patient_row_is_exact() {
-    let cfg = Resolved::default_scenario();
+    // The §8.4 example record is a reference-model record (no clinical fields).
+    let mut cfg = Resolved::default_scenario();
+    cfg.flow_model = patientgen::data::vocab::FlowModel::Classic;
     assert_eq!(cfg.fronts[0].name, "Poland");
     let mut w = CsvWriter::new(CsvTable::Patients, &cfg);
     let mut out = Vec::new();
@@ -84,6 +86,7 @@ fn example_event_rows_are_exact() {
 #[test]
 fn names_with_commas_quotes_newlines_and_non_ascii_survive_a_real_reader() {
     let mut cfg = Resolved::default_scenario();
+    cfg.flow_model = patientgen::data::vocab::FlowModel::Classic;
     cfg.fronts[0].name = "Front \"A\", Nord – Ø".into();
     let mut rec = example::example_record();
     rec.demographics.family_name = "O'Brien, \"Jr.\"\r\nSecond line";
@@ -119,7 +122,8 @@ fn generated_rows_agree_with_the_json_records() {
     let json = run(cfg, 21, JobOptions { format: Format::Ndjson, ..JobOptions::default() });
     let records: Vec<Value> =
         json.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect();
-    assert!(csv_bytes.starts_with(format!("{PATIENTS_HEADER}\r\n").as_bytes()));
+    // The clinical model (the default) appends its columns.
+    assert!(csv_bytes.starts_with(format!("{PATIENTS_HEADER}{CLINICAL_COLUMNS}\r\n").as_bytes()));
     // Every line ends with CRLF (no bare LF outside quoted fields here).
     assert_eq!(
         csv_bytes.iter().filter(|&&b| b == b'\n').count(),
@@ -128,12 +132,12 @@ fn generated_rows_agree_with_the_json_records() {
 
     let mut r = reader(&csv_bytes);
     let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(headers.join(","), PATIENTS_HEADER);
+    assert_eq!(headers.join(","), format!("{PATIENTS_HEADER}{CLINICAL_COLUMNS}"));
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let mut n = 0;
     for (row, rec) in r.records().zip(&records) {
         let row = row.unwrap();
-        assert_eq!(row.len(), 36);
+        assert_eq!(row.len(), 41);
         let f = |name: &str| row.get(col(name)).unwrap();
         let s = |v: &Value| v.as_str().unwrap().to_owned();
         assert_eq!(f("id"), rec["id"].to_string());
@@ -174,6 +178,13 @@ fn generated_rows_agree_with_the_json_records() {
         assert_eq!(f("treatment_count"), treatments.to_string());
         assert_eq!(f("status"), s(&rec["status"]));
         assert_eq!(f("last_facility"), s(&rec["last_facility"]));
+        assert_eq!(f("mechanism"), s(&rec["mechanism"]));
+        assert_eq!(f("iss"), rec["iss"].to_string());
+        assert_eq!(f("evacuation_priority"), s(&rec["evacuation_priority"]));
+        let ais: Vec<String> = conds.iter().map(|c| c["ais"].to_string()).collect();
+        assert_eq!(f("condition_ais"), ais.join(";"));
+        let regions: Vec<String> = conds.iter().map(|c| s(&c["body_region"])).collect();
+        assert_eq!(f("condition_body_regions"), regions.join(";"));
         n += 1;
     }
     assert_eq!(n, 3000);

@@ -85,6 +85,7 @@ fn resource_order(t: &str) -> &'static [&'static str] {
             "effectiveDateTime",
             "valueQuantity",
             "valueCodeableConcept",
+            "component",
         ],
         other => panic!("unexpected resource type {other}"),
     }
@@ -144,6 +145,8 @@ fn walk(v: &Value, key: &str, refs: &mut Vec<String>) {
                 k == ["use", "type", "system", "value"]
             } else if key == "identifier" {
                 k == ["system", "value"]
+            } else if key == "component" {
+                k == ["code", "valueQuantity"]
             } else {
                 k == ["dischargeDisposition"] || k == ["text"]
             };

@@ -165,7 +165,7 @@ fn prefix_and_suffix_are_exact() {
     let expected = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<patients xmlns=\"https://patientgen.dev/ns/patients/1\" \
 generator=\"patientgen\" output_version=\"{OUTPUT_VERSION}\" seed=\"9\" total_patients=\"10\" config_sha256=\"{}\" \
-base_date=\"2025-06-01\" days_of_fighting=\"8\" flow_model=\"classic\">\n</patients>\n",
+base_date=\"2025-06-01\" days_of_fighting=\"8\" flow_model=\"clinical\">\n</patients>\n",
         cfg.config_sha256()
     );
     assert_eq!(String::from_utf8(out).unwrap(), expected);
@@ -254,13 +254,17 @@ fn ten_thousand_patients_form_one_document_that_mirrors_the_json() {
         for (c, j) in conds.children.iter().zip(rec["conditions"].as_array().unwrap()) {
             assert_eq!(c.attr("code").unwrap(), j["code"].as_str().unwrap());
             assert_eq!(c.attr("severity"), j.get("severity").and_then(|s| s.as_str()));
+            assert_eq!(c.attr("ais").map(str::to_owned), j.get("ais").map(|a| a.to_string()));
+            assert_eq!(c.attr("body_region"), j.get("body_region").and_then(|s| s.as_str()));
             assert_eq!(c.text, j["name"].as_str().unwrap());
         }
         let visits = p.child("treatments").unwrap();
         for (v, j) in visits.children.iter().zip(rec["treatments"].as_array().unwrap()) {
             assert_eq!(v.attr("date").unwrap(), j["date"].as_str().unwrap());
             let obs: Vec<&Node> = v.children.iter().filter(|c| c.name == "observation").collect();
-            assert_eq!(obs.len(), 5);
+            // Seven under the clinical model (none for a casualty dead before the observation).
+            assert_eq!(obs.len(), j["observations"].as_array().unwrap().len());
+            assert!(matches!(obs.len(), 0 | 7));
             for (o, jo) in obs.iter().zip(j["observations"].as_array().unwrap()) {
                 assert_eq!(o.attr("value").unwrap(), jo["value"].to_string());
                 assert_eq!(o.text, jo["display"].as_str().unwrap());

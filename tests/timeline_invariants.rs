@@ -1,6 +1,7 @@
 //! Exact per-record invariants (DOMAIN.md §12.1 items 1–10 at record and run level, §5.4, §5.7,
 //! §6, §7, §8 key order) over small runs of many configurations: the default, the Markov model,
-//! every warfare type alone, an extreme environment, military demographics and rate overrides.
+//! every warfare type alone, an extreme environment, military demographics and rate overrides —
+//! of the reference models (`classic`, `markov`); tests/clinical.rs checks the clinical model.
 //! Fast, so that a failure points at one rule.
 
 mod common;
@@ -171,14 +172,14 @@ fn run(json: &str) -> Report {
 
 fn all_types_special(types: &str) -> String {
     format!(
-        r#"{{"total_patients": {N}, "seed": 11, "warfare_types": {{{types}}},
+        r#"{{"total_patients": {N}, "seed": 11, "flow_model": "classic", "warfare_types": {{{types}}},
             "special_events": {{"mass_casualty": true, "major_offensive": true, "ambush": true}}, "days_of_fighting": 10}}"#
     )
 }
 
 #[test]
 fn default_scenario() {
-    run(&format!(r#"{{"total_patients": {N}, "seed": 5}}"#)).finish("default");
+    run(&format!(r#"{{"total_patients": {N}, "seed": 5, "flow_model": "classic"}}"#)).finish("default");
 }
 
 #[test]
@@ -219,7 +220,7 @@ const EXTREME_ENV: &str = r#"{"rain": true, "fog": true, "storm": true, "extreme
 #[test]
 fn extreme_environment_classic() {
     run(&format!(
-        r#"{{"total_patients": {N}, "seed": 13, "environmental_conditions": {EXTREME_ENV}, "intensity": "low",
+        r#"{{"total_patients": {N}, "seed": 13, "flow_model": "classic", "environmental_conditions": {EXTREME_ENV}, "intensity": "low",
             "tempo": "escalating", "warfare_types": {{"guerrilla": true, "cbrn": true, "naval": true}}}}"#
     ))
     .finish("extreme environment, classic");
@@ -237,7 +238,7 @@ fn extreme_environment_markov() {
 #[test]
 fn facility_overrides_and_no_environment() {
     run(&format!(
-        r#"{{"total_patients": {N}, "seed": 15, "environmental_conditions": {{}},
+        r#"{{"total_patients": {N}, "seed": 15, "flow_model": "classic", "environmental_conditions": {{}},
             "facility_configs": [{{"id": "POI", "kia_rate": 0, "rtd_rate": 0}}, {{"id": "Role2", "kia_rate": 1.0}}]}}"#
     ))
     .finish("facility overrides");
@@ -246,7 +247,7 @@ fn facility_overrides_and_no_environment() {
 /// The checks can fail: each mutation of a valid record must be reported.
 #[test]
 fn checks_detect_mutated_records() {
-    let (res, seed) = scenario(r#"{"total_patients": 300, "seed": 21}"#);
+    let (res, seed) = scenario(r#"{"total_patients": 300, "seed": 21, "flow_model": "classic"}"#);
     let ctx = Ctx::new(&res);
     let bytes = generate_bytes(&res, seed, &ndjson(100));
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();

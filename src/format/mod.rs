@@ -17,7 +17,7 @@ use crate::patient::record::PatientRecord;
 
 /// The generator's output version (`major.minor` of the release that last changed output bytes,
 /// DOMAIN.md §1.1 rule 6).
-pub const OUTPUT_VERSION: &str = "0.1";
+pub const OUTPUT_VERSION: &str = "0.2";
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -77,8 +77,13 @@ impl Attributes {
     }
 
     /// Draws A1–A10 from stream `a` into `rec` (under the clinical model A1–A4, then the clinical
-    /// injury into `rec` and `phys`).
-    pub fn draw(&self, ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys: &mut Physiology) {
+    /// injury).
+    pub fn draw(&self, ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord) {
+        self.draw_with(ctx, a, rec, &mut Physiology::default());
+    }
+
+    /// [`Attributes::draw`], keeping the clinical model's latent physiology in `phys`.
+    pub fn draw_with(&self, ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys: &mut Physiology) {
         // A1 front, A2 nationality.
         let k = a.categorical(&self.front_weights);
         rec.front = k as u16;

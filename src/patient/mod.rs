@@ -42,7 +42,7 @@ impl PatientGenerator {
         rec.context = *ctx;
         let mut phys = clinical::Physiology::default();
         let mut a = patient_stream(self.seed, ctx.index, PatientStream::Attributes);
-        self.attributes.draw(ctx, &mut a, rec, &mut phys);
+        self.attributes.draw_with(ctx, &mut a, rec, &mut phys);
         let mut d = patient_stream(self.seed, ctx.index, PatientStream::Demographics);
         self.demographics.draw(ctx, &mut d, rec);
         let mut f = patient_stream(self.seed, ctx.index, PatientStream::Flow);

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::report::{Calibration, CalibrationReader, ReportError};
 use crate::config::{self, ConfigErrors, Resolved};
+use crate::report::{Calibration, CalibrationReader, ReportError};
 use crate::sink::EncryptionParams;
 use crate::{shard_range, Compression, Format, Job, JobOptions, Metrics};
 

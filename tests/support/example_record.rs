@@ -27,7 +27,14 @@ fn visit(
     treatments: &[patientgen::data::procedures::ProcedureId],
     vitals: [i32; 5],
 ) -> Visit {
-    Visit { facility, date, treatments: treatments.iter().copied().collect(), vitals }
+    let [a, b, c, d, e] = vitals;
+    Visit {
+        facility,
+        date,
+        treatments: treatments.iter().copied().collect(),
+        vitals: [a, b, c, d, e, 0, 0],
+        n_vitals: 5,
+    }
 }
 
 /// The §8.4 example record.
@@ -78,6 +85,7 @@ pub fn example_record() -> PatientRecord {
         environment,
     };
     PatientRecord {
+        clinical: None,
         id: 377,
         front: 0,
         nationality: Nation::Ltu,
