@@ -36,6 +36,9 @@ pub struct JobOptions {
     pub compression: Compression,
     /// Encryption (`PGENC1`, DOMAIN.md §10.3), applied last.
     pub encryption: Option<EncryptionParams>,
+    /// CSV: write formula-like text cells unchanged instead of neutralising them
+    /// (docs/OUTPUT.md, [`format::csv`]).
+    pub csv_raw: bool,
 }
 
 impl Default for JobOptions {
@@ -47,6 +50,7 @@ impl Default for JobOptions {
             range: None,
             compression: Compression::None,
             encryption: None,
+            csv_raw: false,
         }
     }
 }
@@ -249,7 +253,11 @@ impl Job {
             chunk_size: opts.chunk_size,
             chunk_bytes: opts.chunk_bytes,
             generator: PatientGenerator::new(cfg, seed),
-            writer: format::writer(opts.format, cfg, &meta),
+            writer: if opts.format == Format::Csv {
+                Box::new(format::csv::CsvWriter::with_raw_text(format::csv::CsvTable::Patients, cfg, opts.csv_raw))
+            } else {
+                format::writer(opts.format, cfg, &meta)
+            },
             plan,
             transforms,
             zip,
