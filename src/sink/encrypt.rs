@@ -158,8 +158,9 @@ impl fmt::Display for Argon2Cost {
 /// `Argon2id(password, salt, cost, 32 bytes)` (RFC 9106, version 0x13, no secret, no data).
 pub fn derive_key_argon2id(password: &str, salt: &[u8; 16], cost: Argon2Cost) -> Result<[u8; 32], CryptoError> {
     cost.validate()?;
-    let params = argon2::Params::new(u32::from(cost.memory_mib) * 1024, u32::from(cost.passes), u32::from(cost.lanes), Some(32))
-        .map_err(|_| CryptoError::Argon2Cost(cost))?;
+    let params =
+        argon2::Params::new(u32::from(cost.memory_mib) * 1024, u32::from(cost.passes), u32::from(cost.lanes), Some(32))
+            .map_err(|_| CryptoError::Argon2Cost(cost))?;
     let mut key = [0u8; 32];
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
         .hash_password_into(password.as_bytes(), salt, &mut key)
