@@ -8,5 +8,5 @@ const api = makeApi(wasm);
 export default function init(input) {
   return wasmInit(input === undefined ? undefined : { module_or_path: input });
 }
-export const { Generator, ConfigError, validateConfig, presets } = api;
-export { decryptStream } from "./decrypt.js";
+export const { Generator, ConfigError, validateConfig, presets, decryptStream } = api;
+export { DecryptError, LIMITS } from "./decrypt.js";

@@ -8,5 +8,5 @@ const api = makeApi(wasm);
 
 /** Already initialised on import; resolves immediately. */
 export default async function init() {}
-export const { Generator, ConfigError, validateConfig, presets } = api;
-export { decryptStream } from "./decrypt.js";
+export const { Generator, ConfigError, validateConfig, presets, decryptStream } = api;
+export { DecryptError, LIMITS } from "./decrypt.js";

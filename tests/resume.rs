@@ -281,7 +281,7 @@ fn resume_refuses_files_that_are_not_an_interrupted_run() {
     getrandom::fill(&mut random).expect("os randomness");
     let cases: [(&[u8], &[&str]); 4] = [
         (&whole[..whole.len() / 2], &["--format", "csv"]), // an ndjson file resumed as csv
-        (&random, &[]),                                   // 100 KB of random bytes
+        (&random, &[]),                                    // 100 KB of random bytes
         (b"a text file without a newline", &[]),
         (&whole, &[]), // a complete file: nothing to continue
     ];
