@@ -182,6 +182,8 @@ export function makeApi(wasm) {
     /** Throws unless no consumer has claimed the run (the synchronous calls). */
     #direct(what) {
       this.#live;
+      if (this.#state === "failed") throw new Error("generator has failed");
+      if (this.#state === "aborted") throw new Error("generator was aborted");
       if (this.#claimed) throw new Error(`cannot call ${what}: the run is consumed by pipeTo, readable() or iteration`);
     }
 
