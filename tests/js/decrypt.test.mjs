@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DecryptError, LIMITS, decryptStream } from "../../js/node.js";
@@ -194,6 +194,40 @@ test("JS Argon2id encryption (core) round trips through the native and JS decryp
     const r = spawnSync(native, ["decrypt", join(dir, "a.pgenc"), join(dir, "a.out")], { env: { ...process.env, PATIENTGEN_PASSWORD: password } });
     assert.equal(r.status, 0, String(r.stderr));
     assert.equal(sha(readFileSync(join(dir, "a.out"))), sha(plain));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("stdout or stderr that cannot be written: exit 2 natively and through npx, OUT untouched", { skip: !existsSync(native) && "no native release build" }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "pg-streams-"));
+  try {
+    const ok = join(dir, "ok.json");
+    writeFileSync(ok, "{}");
+    const out = join(dir, "g.ndjson");
+    const cases = [
+      ["validate > /dev/full", ["validate", ok], "stdout"],
+      ["presets > /dev/full", ["presets"], "stdout"],
+      ["generate > /dev/full", ["generate", "--patients", "50", "--seed", "1", "--progress", "never"], "stdout"],
+      ["generate -o F 2> /dev/full", ["generate", "--patients", "50", "--seed", "1", "--progress", "never", "-o", out], "stderr"],
+    ];
+    for (const [name, args, stream] of cases) {
+      const got = {};
+      for (const [who, cmd, pre] of [["native", native, []], ["npx", process.execPath, [npxBin]]]) {
+        writeFileSync(out, "before\n");
+        const full = openSync("/dev/full", "w");
+        try {
+          const stdio = stream === "stdout" ? ["ignore", full, "pipe"] : ["ignore", "pipe", full];
+          const r = spawnSync(cmd, [...pre, ...args], { stdio, encoding: "utf8" });
+          got[who] = r.status;
+          if (stream === "stdout") assert.match(r.stderr, /no space left on device/i, `${who} ${name}`);
+        } finally {
+          closeSync(full);
+        }
+        assert.equal(readFileSync(out, "utf8"), "before\n", `${who} ${name}: OUT untouched`);
+      }
+      assert.deepEqual(got, { native: 2, npx: 2 }, name);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
