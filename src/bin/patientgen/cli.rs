@@ -23,6 +23,8 @@ use term::{note, say};
 const EXIT_INPUT: i32 = 1;
 /// Exit code for I/O errors.
 const EXIT_IO: i32 = 2;
+/// Longest time between two rewrites of a resumable run's fingerprint.
+const FINGERPRINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -643,6 +645,7 @@ fn generate(args: GenerateArgs) -> i32 {
     let mut metrics = Metrics::new();
     let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
     let started = Instant::now();
+    let mut stored_at = started;
     let code = loop {
         buf.clear();
         let t0 = Instant::now();
@@ -663,15 +666,23 @@ fn generate(args: GenerateArgs) -> i32 {
                 print.bytes += report.bytes as u64;
                 print.records += report.patients;
                 print.sha256 = output::hex(&hash.clone().finalize());
-                print.store(t)?;
+                // Rewriting the fingerprint after every chunk costs a rename each (on ext4 a
+                // data flush): a few times a second is enough, the resume point is then at
+                // most FINGERPRINT_INTERVAL older.
+                if stored_at.elapsed() >= FINGERPRINT_INTERVAL {
+                    print.store(t)?;
+                    stored_at = Instant::now();
+                }
             }
             Ok(())
         });
         if let Err(e) = written {
             note!("error: writing {out_name}: {e}");
-            if let (Output::File(f), true) = (&mut out, resumable) {
-                // The partial file ends at its last complete chunk, a record boundary.
+            if let (Output::File(f), Some(t), true) = (&mut out, &target, resumable) {
+                // The partial file ends at its last complete chunk, a record boundary, and the
+                // fingerprint records it (if the disk still takes it; else an earlier one stays).
                 let _ = f.file().set_len(print.bytes);
+                let _ = print.store(t);
                 note!(
                     "{} complete records are kept in {}: continue with the same command and --resume",
                     print.records,
