@@ -4,7 +4,7 @@ import {
   closeSync, constants as fsc, createReadStream, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync,
   realpathSync, renameSync, statSync, unlinkSync, writeSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { ConfigError, DecryptError, Generator, presets, validateConfig, decryptStream } from "./node.js";
 
@@ -49,7 +49,7 @@ function outputTarget(out) {
       try {
         target = realpathSync(out);
       } catch {
-        target = join(dirname(out), readlinkSync(out)); // a dangling link names the file to create
+        target = resolve(dirname(out), readlinkSync(out)); // a dangling link names the file to create
       }
     }
   } catch (e) {
