@@ -137,6 +137,11 @@ impl AtomicFile {
         }
         if truncate {
             file.set_len(0).map_err(creating)?;
+            // A fresh start: an older run's fingerprint no longer describes this file.
+            match fs::remove_file(fingerprint_of(target)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(creating(e)),
+                _ => {}
+            }
         }
         if let Ok(m) = fs::metadata(target) {
             // The replaced file's permissions carry over.
