@@ -319,6 +319,8 @@ fn decrypt_leaves_no_partial_plaintext_after_a_failure_or_a_kill() {
     // SIGKILL in the middle: the input arrives on a pipe, half of it, then the process is killed.
     let out = dir.0.join("killed.txt");
     std::fs::write(&out, b"old\n").expect("write");
+    let before: std::collections::BTreeSet<_> =
+        std::fs::read_dir(&dir.0).expect("ls").map(|e| e.expect("entry").file_name()).collect();
     let mut child = Command::new(BIN)
         .args(["decrypt", "-", s(&out)])
         .env("PATIENTGEN_PASSWORD", PASSWORD)
@@ -327,17 +329,21 @@ fn decrypt_leaves_no_partial_plaintext_after_a_failure_or_a_kill() {
         .spawn()
         .expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
+    // write_all returns once the child has read all but a pipe buffer (64 KiB) of it: the
+    // plaintext of the segments before that has been written to its temporary file.
     std::io::Write::write_all(&mut stdin, &cipher[..n / 2]).expect("feed half");
-    let partial = dir.0.join("killed.txt.partial");
-    let t0 = std::time::Instant::now();
-    while std::fs::metadata(&partial).map_or(0, |m| m.len()) == 0 && t0.elapsed().as_secs() < 30 {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(std::fs::metadata(&partial).map_or(0, |m| m.len()) > 0, "decryption had started");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", child.id())).expect("/proc");
+    let writing = fds.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok()).find(|l| l.starts_with(&dir.0));
+    assert!(writing.is_some(), "the child writes a file in the output directory");
+    eprintln!("decrypting into {writing:?}");
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     drop(stdin);
     assert_eq!(std::fs::read(&out).expect("OUT"), b"old\n", "OUT keeps its old bytes after a kill");
+    let after: std::collections::BTreeSet<_> =
+        std::fs::read_dir(&dir.0).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(before, after, "no file with partial plaintext is left after the kill");
 }
 
 /// A child with a deadline: Some(output) if it ended within `secs`, None if it had to be killed.

@@ -382,9 +382,10 @@ fn decrypt(args: &DecryptArgs) -> i32 {
             }
         };
     };
-    // Plaintext goes to OUT.partial (mode 0600), renamed over OUT only once the whole stream
-    // authenticated; on any failure the partial file is removed and OUT is what it was.
-    let mut file = match AtomicFile::open(&target, 0o600, true, false) {
+    // Plaintext goes to an unnamed temporary file beside OUT (mode 0600), named and renamed over
+    // OUT only once the whole stream authenticated; on any failure, or a kill, it is gone and OUT
+    // is what it was.
+    let mut file = match AtomicFile::open_unnamed(&target, 0o600) {
         Ok(f) => f,
         Err(r) => return refused(r),
     };

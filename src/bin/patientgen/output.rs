@@ -84,7 +84,8 @@ pub fn fingerprint_of(target: &Path) -> PathBuf {
     with_suffix(target, ".partial.fingerprint")
 }
 
-/// An output being written to `TARGET.partial`.
+/// An output being written to `TARGET.partial` (or, see [`AtomicFile::open_unnamed`], to a file
+/// without a name until the commit).
 pub struct AtomicFile {
     target: PathBuf,
     partial: PathBuf,
@@ -92,6 +93,8 @@ pub struct AtomicFile {
     /// Keep the partial file (and its fingerprint) when the run fails: it can be resumed.
     keep_on_failure: bool,
     committed: bool,
+    /// The file has no name yet (Linux `O_TMPFILE`): `partial` is the name it gets at the commit.
+    unnamed: bool,
 }
 
 impl AtomicFile {
@@ -147,7 +150,67 @@ impl AtomicFile {
             // The replaced file's permissions carry over.
             fs::set_permissions(&partial, fs::Permissions::from_mode(m.permissions().mode())).map_err(creating)?;
         }
-        Ok(AtomicFile { target: target.to_path_buf(), partial, file, keep_on_failure, committed: false })
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            partial,
+            file,
+            keep_on_failure,
+            committed: false,
+            unnamed: false,
+        })
+    }
+
+    /// Like [`AtomicFile::open`] for a run that cannot be resumed (decryption): on Linux the data
+    /// goes to an unnamed file in the target's directory (`O_TMPFILE`), which the kernel removes
+    /// if the process dies, so not even a `kill -9` leaves partial plaintext on disk; it gets a
+    /// name (`TARGET.PID.partial`) only at the commit, and is renamed over the target at once.
+    /// Where `O_TMPFILE` is not available, a named `TARGET.partial` is used.
+    pub fn open_unnamed(target: &Path, mode: u32) -> Result<AtomicFile, Refused> {
+        #[cfg(target_os = "linux")]
+        if target.file_name().is_some() {
+            let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let opened = OpenOptions::new().read(true).write(true).mode(mode).custom_flags(libc::O_TMPFILE).open(dir);
+            if let Ok(file) = opened {
+                if let Ok(m) = fs::metadata(target) {
+                    let perms = fs::Permissions::from_mode(m.permissions().mode());
+                    file.set_permissions(perms)
+                        .map_err(|e| Refused(format!("error: creating {}: {e}", target.display()), super::EXIT_IO))?;
+                }
+                return Ok(AtomicFile {
+                    target: target.to_path_buf(),
+                    partial: with_suffix(target, &format!(".{}.partial", std::process::id())),
+                    file,
+                    keep_on_failure: false,
+                    committed: false,
+                    unnamed: true,
+                });
+            }
+        }
+        Self::open(target, mode, true, false)
+    }
+
+    /// Gives the unnamed file its name `partial` (linkat through `/proc/self/fd`).
+    #[cfg(target_os = "linux")]
+    fn link_unnamed(&self) -> io::Result<()> {
+        use std::os::unix::ffi::OsStrExt;
+        let from =
+            std::ffi::CString::new(format!("/proc/self/fd/{}", self.file.as_raw_fd())).map_err(io::Error::other)?;
+        let to = std::ffi::CString::new(self.partial.as_os_str().as_bytes()).map_err(io::Error::other)?;
+        let _ = fs::remove_file(&self.partial);
+        // SAFETY: two NUL-terminated paths that live across the call.
+        let r = unsafe {
+            libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW)
+        };
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn link_unnamed(&self) -> io::Result<()> {
+        Ok(())
     }
 
     /// The open partial file.
@@ -170,6 +233,10 @@ impl AtomicFile {
     pub fn commit(mut self) -> io::Result<()> {
         self.file.flush()?;
         self.file.sync_all()?;
+        if self.unnamed {
+            self.link_unnamed()?;
+            self.unnamed = false; // named now: removed on a failed rename
+        }
         fs::rename(&self.partial, &self.target)?;
         self.committed = true;
         let _ = fs::remove_file(fingerprint_of(&self.target));
@@ -180,7 +247,7 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if !self.committed && !self.keep_on_failure {
+        if !self.committed && !self.keep_on_failure && !self.unnamed {
             let _ = fs::remove_file(&self.partial);
             let _ = fs::remove_file(fingerprint_of(&self.target));
         }
