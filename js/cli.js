@@ -1,16 +1,144 @@
 #!/usr/bin/env node
 // `npx patientgen`: the CLI of DESIGN.md §3.1 on the wasm build, same flags and bytes as the native one.
-import { createReadStream, createWriteStream, readFileSync } from "node:fs";
+import {
+  closeSync, constants as fsc, createReadStream, createWriteStream, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync,
+  readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { ConfigError, Generator, Report, presets, validateConfig, decryptStream } from "./node.js";
+import { ConfigError, DecryptError, Generator, Report, presets, validateConfig, decryptStream } from "./node.js";
 
 const EXIT_INPUT = 1;
 const EXIT_IO = 2;
 
+/** An error with the exit code the native CLI gives for it. */
+function failure(message, exitCode) {
+  const e = new Error(message);
+  e.exitCode = exitCode;
+  return e;
+}
+
+/**
+ * Writes `text` to stdout or stderr and waits for the write: a full device, a closed pipe
+ * (EPIPE) or a closed descriptor is an I/O error, exit 2 — as the native CLI (console.log would
+ * drop such errors silently).
+ */
+function emit(stream, name, text) {
+  return new Promise((resolve, reject) => {
+    try {
+      stream.write(text, (e) => (e ? reject(failure(`writing ${name}: ${e.message}`, EXIT_IO)) : resolve()));
+    } catch (e) {
+      reject(failure(`writing ${name}: ${e.message}`, EXIT_IO));
+    }
+  });
+}
+const say = (line) => emit(process.stdout, "stdout", `${line}\n`);
+const note = (line) => emit(process.stderr, "stderr", `${line}\n`);
+// Errors of the standard streams surface through the write callbacks above.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
+
+/**
+ * The file OUT stands for: a symlink is followed (its target is replaced, the link kept); a
+ * device, FIFO or directory is refused (exit 1), as in the native CLI.
+ */
+function outputTarget(out) {
+  let target = out;
+  try {
+    if (lstatSync(out).isSymbolicLink()) {
+      try {
+        target = realpathSync(out);
+      } catch {
+        target = resolve(dirname(out), readlinkSync(out)); // a dangling link names the file to create
+      }
+    }
+  } catch (e) {
+    if (e.code !== "ENOENT") throw failure(`opening ${out}: ${e.message}`, EXIT_IO);
+  }
+  let st;
+  try {
+    st = statSync(target);
+  } catch (e) {
+    if (e.code === "ENOENT") return target;
+    throw failure(`opening ${out}: ${e.message}`, EXIT_IO);
+  }
+  if (!st.isFile()) {
+    throw failure(
+      `${out} is not a regular file (a device, FIFO or directory); it is left alone: write to stdout with \`-o -\` and redirect instead`,
+      EXIT_INPUT,
+    );
+  }
+  return target;
+}
+
+function sameFile(a, b) {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An output written to a private temporary file beside its target (`.NAME.PID.partial`, created
+ * exclusively), fsynced and renamed over the target by `commit()`; `discard()` removes it. The
+ * target is never truncated or removed before the commit.
+ */
+class AtomicOutput {
+  constructor(target, mode) {
+    this.target = target;
+    this.partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+    try {
+      this.fd = openSync(this.partial, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode);
+      try {
+        // The replaced file's permissions carry over.
+        this.mode = statSync(target).mode & 0o7777;
+      } catch {
+        this.mode = undefined;
+      }
+    } catch (e) {
+      throw failure(`creating ${target}: ${e.message}`, EXIT_IO);
+    }
+  }
+  write(chunk) {
+    let off = 0;
+    while (off < chunk.length) off += writeSync(this.fd, chunk, off, chunk.length - off);
+  }
+  commit() {
+    if (this.mode !== undefined) fchmodSync(this.fd, this.mode);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+    renameSync(this.partial, this.target);
+    try {
+      const dir = openSync(dirname(this.target), fsc.O_RDONLY);
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    } catch {
+      /* a directory that cannot be opened for fsync (rare): the rename itself is done */
+    }
+  }
+  discard() {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    try {
+      unlinkSync(this.partial);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 const USAGE = `usage:
   patientgen generate [--config FILE | --preset ID] [--patients N] [--seed S]
                       [--format ndjson|json|json-wrapped|csv|xml|fhir-r4] [--compress none|gzip|zip]
-                      [--encrypt] [--password-file F] [--chunk-size N] [--range A..B | --shard K/N]
+                      [--csv-raw] [--encrypt] [--kdf pbkdf2|argon2id] [--password-file F]
+                      [--chunk-size N] [--range A..B | --shard K/N]
                       [-o FILE | -o -] [--progress auto|always|never] [--metrics FILE]
   patientgen validate FILE
   patientgen presets
@@ -21,12 +149,12 @@ const USAGE = `usage:
 class UsageError extends Error {}
 
 const FLAGS = {
-  generate: ["config", "preset", "patients", "seed", "format", "compress", "encrypt", "password-file", "chunk-size", "range", "shard", "o", "output", "progress", "metrics"],
+  generate: ["config", "preset", "patients", "seed", "format", "compress", "csv-raw", "encrypt", "kdf", "password-file", "chunk-size", "range", "shard", "o", "output", "progress", "metrics"],
   decrypt: ["password-file"],
   bench: ["patients", "format", "large", "quick"],
   report: ["json"],
 };
-const BOOLEAN = new Set(["encrypt", "large", "quick", "json"]);
+const BOOLEAN = new Set(["encrypt", "csv-raw", "large", "quick", "json"]);
 
 function parseArgs(argv, command) {
   const flags = {};
@@ -80,23 +208,19 @@ function password(flags) {
   throw new UsageError("encryption needs --password-file F or the PATIENTGEN_PASSWORD environment variable");
 }
 
-async function writeAll(stream, chunk) {
-  if (!stream.write(chunk)) await new Promise((resolve, reject) => {
-    stream.once("drain", resolve);
-    stream.once("error", reject);
-  });
-}
-
 async function generate(argv) {
   const { flags, positional } = parseArgs(argv, "generate");
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (flags.config && flags.preset) throw new UsageError("--config and --preset cannot be used together");
   if (flags.range && flags.shard) throw new UsageError("--range and --shard cannot be used together");
+  if (flags.kdf !== undefined && !flags.encrypt) throw new UsageError("--kdf requires --encrypt");
+  if (flags.kdf !== undefined && !["pbkdf2", "argon2id"].includes(flags.kdf)) throw new UsageError(`invalid value '${flags.kdf}' for '--kdf'`);
   const config = flags.config ? readText(flags.config) : flags.preset ? JSON.stringify({ preset: flags.preset }) : "{}";
   const options = {
     format: flags.format ?? "ndjson",
     compression: flags.compress ?? "none",
   };
+  if (flags["csv-raw"]) options.csvRaw = true;
   if (flags.patients !== undefined) options.patients = Number(intFlag(flags, "patients"));
   if (flags.seed !== undefined) options.seed = intFlag(flags, "seed");
   if (flags["chunk-size"] !== undefined) options.chunkSize = Number(intFlag(flags, "chunk-size"));
@@ -110,66 +234,131 @@ async function generate(argv) {
     if (!m) throw new UsageError(`--shard: expected K/N with integers, got "${flags.shard}"`);
     options.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
-  if (flags.encrypt) options.encryption = { password: password(flags), deriveKey: "core" };
+  const toStdout = flags.o === undefined || flags.o === "-";
+  const target = toStdout ? undefined : outputTarget(flags.o);
+  if (target && flags.config && sameFile(flags.config, target)) {
+    throw failure(`--config ${flags.config} is also the output file; write elsewhere`, EXIT_INPUT);
+  }
+  if (flags.encrypt) options.encryption = { password: password(flags), deriveKey: "core", kdf: flags.kdf ?? "pbkdf2" };
   const gen = new Generator(config, options);
   const c0 = gen.counters;
-  console.error(`patientgen (wasm): ${c0.totalPatients} patients, seed ${gen.seed}, format ${options.format}`);
-  const toStdout = flags.o === undefined || flags.o === "-";
-  const out = toStdout ? process.stdout : createWriteStream(flags.o);
+  await note(`patientgen (wasm): ${c0.totalPatients} patients, seed ${gen.seed}, format ${options.format}`);
   const progress = flags.progress === "always" || (flags.progress !== "never" && process.stderr.isTTY);
   let lastReport = 0;
+  // -o FILE: a temporary file beside FILE, renamed over it only once everything is written.
+  const out = toStdout ? undefined : new AtomicOutput(target, 0o666);
   try {
     for (let chunk = gen.nextChunk(); chunk !== undefined; chunk = gen.nextChunk()) {
-      await writeAll(out, chunk);
+      if (out) {
+        try {
+          out.write(chunk);
+        } catch (e) {
+          throw failure(`writing ${flags.o}: ${e.message}`, EXIT_IO);
+        }
+      } else {
+        await emit(process.stdout, "stdout", chunk);
+      }
       if (progress && Date.now() - lastReport > 250) {
         lastReport = Date.now();
         const c = gen.counters;
         process.stderr.write(`\r${c.patientsGenerated}/${c.totalPatients} patients  ${Math.round(c.patientsPerSecond)}/s   `);
       }
     }
-    if (!toStdout) await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
+    if (progress) {
+      const c = gen.counters;
+      await note(`\n${c.patientsGenerated} patients in ${(c.elapsedMs / 1000).toFixed(2)} s (${Math.round(c.patientsPerSecond)} patients/s)`);
+    }
+    if (out) {
+      try {
+        out.commit();
+      } catch (e) {
+        throw failure(`writing ${flags.o}: ${e.message}`, EXIT_IO);
+      }
+    }
   } catch (e) {
-    const err = new Error(`writing ${toStdout ? "stdout" : flags.o}: ${e.message}`);
-    err.exitCode = EXIT_IO;
-    throw err;
-  }
-  if (progress) {
-    const c = gen.counters;
-    process.stderr.write(`\n${c.patientsGenerated} patients in ${(c.elapsedMs / 1000).toFixed(2)} s (${Math.round(c.patientsPerSecond)} patients/s)\n`);
+    out?.discard();
+    throw e;
   }
   if (flags.metrics) {
     try {
       (await import("node:fs")).writeFileSync(flags.metrics, gen.metrics());
     } catch (e) {
-      const err = new Error(`writing ${flags.metrics}: ${e.message}`);
-      err.exitCode = EXIT_IO;
-      throw err;
+      throw failure(`writing ${flags.metrics}: ${e.message}`, EXIT_IO);
     }
   }
 }
 
-function validate(argv) {
+async function validate(argv) {
   const { positional } = parseArgs(argv, "validate");
   if (positional.length !== 1) throw new UsageError("validate needs exactly one FILE");
   const resolved = validateConfig(readText(positional[0]));
-  console.log(JSON.stringify(resolved, null, 2));
+  await say(JSON.stringify(resolved, null, 2));
 }
 
-function listPresets() {
+async function listPresets() {
   // The native CLI's table, column for column.
   const row = (id, name, patients, days, types) =>
     `${id.padEnd(20)} ${name.padEnd(34)} ${String(patients).padStart(8)} ${String(days).padStart(5)}  ${types}`;
-  console.log(row("id", "name", "patients", "days", "warfare types"));
-  for (const p of presets()) console.log(row(p.id, p.name, p.total_patients, p.days_of_fighting, p.warfare_types.join(",")));
+  const lines = [row("id", "name", "patients", "days", "warfare types")];
+  for (const p of presets()) lines.push(row(p.id, p.name, p.total_patients, p.days_of_fighting, p.warfare_types.join(",")));
+  await say(lines.join("\n"));
 }
 
+/**
+ * `decrypt IN OUT` with the native CLI's contract: the header limits of docs/ENCRYPTION.md, exit 1
+ * for every format or authentication failure, exit 2 for I/O errors; OUT is written to a
+ * temporary file (mode 0600) and renamed only once the whole stream authenticated, so a failure
+ * leaves OUT as it was; IN == OUT and a device or FIFO as OUT are refused.
+ */
 async function decrypt(argv) {
   const { flags, positional } = parseArgs(argv, "decrypt");
   if (positional.length !== 2) throw new UsageError("decrypt needs IN and OUT");
+  const [inPath, outPath] = positional;
+  const target = outPath === "-" ? undefined : outputTarget(outPath);
+  if (target && inPath !== "-" && sameFile(inPath, target)) {
+    throw failure(`${inPath} and ${outPath} are the same file; decrypt into another file (the ciphertext is left untouched)`, EXIT_INPUT);
+  }
   const pw = password(flags);
-  const input = Readable.toWeb(positional[0] === "-" ? process.stdin : createReadStream(positional[0]));
-  const output = Writable.toWeb(positional[1] === "-" ? process.stdout : createWriteStream(positional[1]));
-  await input.pipeThrough(decryptStream(pw)).pipeTo(output);
+  let src;
+  if (inPath === "-") {
+    src = process.stdin;
+  } else {
+    let fd;
+    try {
+      fd = openSync(inPath, "r");
+    } catch (e) {
+      throw failure(`opening ${inPath}: ${e.message}`, EXIT_IO);
+    }
+    src = createReadStream(null, { fd });
+  }
+  const out = target ? new AtomicOutput(target, 0o600) : undefined;
+  const sink = new WritableStream({
+    write: (chunk) => {
+      if (!out) return emit(process.stdout, "stdout", chunk);
+      try {
+        out.write(chunk);
+      } catch (e) {
+        throw failure(`writing ${outPath}: ${e.message}`, EXIT_IO);
+      }
+    },
+  });
+  try {
+    await Readable.toWeb(src).pipeThrough(decryptStream(pw)).pipeTo(sink);
+    if (out) {
+      try {
+        out.commit();
+      } catch (e) {
+        throw failure(`writing ${outPath}: ${e.message}`, EXIT_IO);
+      }
+    }
+  } catch (e) {
+    out?.discard();
+    if (e instanceof DecryptError) {
+      throw failure(out ? `${e.message}\n${outPath} was not changed` : e.message, EXIT_INPUT);
+    }
+    if (e.exitCode) throw e;
+    throw failure(`reading ${inPath}: ${e.message}`, EXIT_IO);
+  }
 }
 
 /** The calibration report of an NDJSON file (`-`: stdin), read in chunks: the native CLI's output. */
@@ -263,12 +452,10 @@ async function main(argv) {
     case "--help":
     case "-h":
     case "help":
-      console.log(USAGE);
-      return;
+      return say(USAGE);
     case "--version":
     case "-V":
-      console.log("patientgen (wasm)");
-      return;
+      return say("patientgen (wasm)");
     default:
       throw new UsageError(command ? `unknown command '${command}'` : "a command is required");
   }

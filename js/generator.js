@@ -1,5 +1,6 @@
 // The JavaScript API of patientgen (DESIGN.md §3.2), built on the wasm engine.
 // The core is synchronous and pull-based; this layer adds backpressure, yielding, streams and abort.
+import { makeDecryptStream } from "./decrypt.js";
 
 /** A configuration problem list: `errors` holds every `{path, message}`. */
 export class ConfigError extends Error {
@@ -12,8 +13,9 @@ export class ConfigError extends Error {
 
 /** Makes the public API over one instantiated wasm-bindgen glue module. */
 export function makeApi(wasm) {
-  const { Engine, validateConfig: wasmValidate, presetsJson, lastPanic } = wasm;
+  const { Engine, validateConfig: wasmValidate, presetsJson, lastPanic, argon2idKey } = wasm;
   const { Report: WasmReport, mergeCalibrations: wasmMerge, calibrationReport: wasmCalibrationReport } = wasm;
+  const decryptStream = makeDecryptStream({ argon2idKey });
 
   function translate(e) {
     if (e && e.name === "ConfigError" && Array.isArray(e.errors)) {
@@ -80,13 +82,17 @@ export function makeApi(wasm) {
   }
 
   /**
-   * A generation run. States: ready → running → finished (or failed/aborted).
+   * A generation run. States: ready → running → finished (or failed/aborted), and freed.
    * `nextChunk()` is the synchronous step; `pipeTo`, `readable()` and async iteration drive it.
+   * A run has one consumer: once `pipeTo`, `readable()` or iteration has started, `nextChunk()`,
+   * `nextChunkView()` and a second consumer throw. After `free()` every method and property
+   * throws "generator was freed"; `free()` during `pipeTo` aborts the sink.
    */
   class Generator {
     #engine;
     #state = "ready";
     #claimed = false;
+    #freeSignal = new AbortController();
     #started = 0;
     #lastYield = 0;
     #options;
@@ -97,7 +103,13 @@ export function makeApi(wasm) {
       this.#options = options;
       const { encryption, ...rest } = options;
       try {
-        if (encryption && !encryption.key && encryption.password !== undefined && encryption.deriveKey !== "core") {
+        if (
+          encryption &&
+          !encryption.key &&
+          encryption.password !== undefined &&
+          encryption.deriveKey !== "core" &&
+          (encryption.kdf ?? "pbkdf2") === "pbkdf2"
+        ) {
           if (String(encryption.password).length < 8) {
             throw new ConfigError("encryption.password: must have at least 8 characters", [
               { path: "encryption.password", message: "must have at least 8 characters" },
@@ -114,29 +126,35 @@ export function makeApi(wasm) {
       }
     }
 
+    /** The engine, or a throw once freed. */
+    get #live() {
+      if (this.#state === "freed") throw new Error("generator was freed");
+      return this.#engine;
+    }
+
     /** The run's seed (decimal string). */
     get seed() {
-      return this.#engine.seed;
+      return this.#live.seed;
     }
 
     /** Suggested file name of the output. */
     get fileName() {
-      return this.#engine.fileName;
+      return this.#live.fileName;
     }
 
     /** Content type of the output. */
     get contentType() {
-      return this.#engine.contentType;
+      return this.#live.contentType;
     }
 
     /** Whether everything has been produced. */
     get done() {
-      return this.#engine.done;
+      return this.#live.done;
     }
 
     /** Live counters, with host-clock elapsedMs and patientsPerSecond. */
     get counters() {
-      const c = this.#engine.counters;
+      const c = this.#live.counters;
       const elapsedMs = this.#started ? now() - this.#started : 0;
       c.elapsedMs = elapsedMs;
       c.patientsPerSecond = elapsedMs > 0 ? (c.patientsGenerated * 1000) / elapsedMs : 0;
@@ -146,7 +164,7 @@ export function makeApi(wasm) {
 
     /** Prometheus text exposition of this run's metrics. */
     metrics() {
-      return this.#engine.metrics();
+      return this.#live.metrics();
     }
 
     /**
@@ -161,12 +179,22 @@ export function makeApi(wasm) {
     /**
      * Releases the engine's WebAssembly memory now instead of at garbage collection (a program that
      * creates many generators, e.g. one per index range, would otherwise grow the wasm memory).
-     * The generator cannot be used afterwards.
+     * The generator cannot be used afterwards (every method throws "generator was freed"; a
+     * second `free()` does nothing). During `pipeTo` the sink is aborted; a `readable()` errors.
      */
     free() {
       if (this.#state === "freed") return;
       this.#state = "freed";
+      this.#freeSignal.abort(new Error("generator was freed"));
       this.#engine.free();
+    }
+
+    /** Throws unless no consumer has claimed the run (the synchronous calls). */
+    #direct(what) {
+      this.#live;
+      if (this.#state === "failed") throw new Error("generator has failed");
+      if (this.#state === "aborted") throw new Error("generator was aborted");
+      if (this.#claimed) throw new Error(`cannot call ${what}: the run is consumed by pipeTo, readable() or iteration`);
     }
 
     async #prepare() {
@@ -177,7 +205,7 @@ export function makeApi(wasm) {
       const salt = p.salt ?? crypto.getRandomValues(new Uint8Array(16));
       const key = await deriveKey(p.password, salt, iterations);
       try {
-        this.#engine.setKey(key, salt, iterations, p.segmentSize ?? 65536);
+        this.#live.setKey(key, salt, iterations, p.segmentSize ?? 65536);
       } catch (e) {
         throw translate(e);
       }
@@ -185,6 +213,12 @@ export function makeApi(wasm) {
 
     /** The next chunk (Uint8Array), or undefined at the end. Synchronous. */
     nextChunk() {
+      this.#direct("nextChunk()");
+      return this.#take();
+    }
+
+    /** The next chunk, counted as written (the consumers' step). */
+    #take() {
       const [chunk, records] = this.#next();
       this.#written += records;
       return chunk;
@@ -196,6 +230,7 @@ export function makeApi(wasm) {
      * it: use it at once (fs.writeSync, a hash, a byte count); keep or queue chunks with nextChunk().
      */
     nextChunkView() {
+      this.#direct("nextChunkView()");
       const before = this.#engine.counters.patientsGenerated;
       const chunk = this.#step(true);
       this.#written += this.#engine.counters.patientsGenerated - before;
@@ -204,7 +239,7 @@ export function makeApi(wasm) {
 
     /** The next chunk and the number of records it completes. */
     #next() {
-      const before = this.#engine.counters.patientsGenerated;
+      const before = this.#live.counters.patientsGenerated;
       return [this.#step(), this.#engine.counters.patientsGenerated - before];
     }
 
@@ -236,6 +271,7 @@ export function makeApi(wasm) {
     }
 
     #begin(what) {
+      this.#live;
       if (this.#claimed || this.#state !== "ready") {
         const why = this.#state === "ready" || this.#state === "running" ? "started" : this.#state;
         throw new Error(`cannot ${what}: generation has already ${why}`);
@@ -252,7 +288,11 @@ export function makeApi(wasm) {
       this.#begin("pipeTo");
       const writer = writable.getWriter();
       let onAbort;
+      const freed = this.#freeSignal.signal;
+      let onFree;
       const aborted = new Promise((_, reject) => {
+        onFree = () => reject(freed.reason);
+        freed.addEventListener("abort", onFree, { once: true });
         if (!signal) return;
         onAbort = () => reject(abortError(signal));
         signal.addEventListener("abort", onAbort, { once: true });
@@ -274,12 +314,15 @@ export function makeApi(wasm) {
         if (!preventClose) await writer.close();
         else await writer.ready;
       } catch (e) {
-        if (this.#state !== "finished") this.#state = e?.name === "AbortError" ? "aborted" : "failed";
-        this.#engine.observeError(e?.name === "AbortError" ? "cancelled" : e?.name === "ConfigError" ? "config_invalid" : "output");
+        if (this.#state !== "freed") {
+          if (this.#state !== "finished") this.#state = e?.name === "AbortError" ? "aborted" : "failed";
+          this.#engine.observeError(e?.name === "AbortError" ? "cancelled" : e?.name === "ConfigError" ? "config_invalid" : "output");
+        }
         await writer.abort(e).catch(() => {});
         throw e;
       } finally {
         if (onAbort) signal.removeEventListener("abort", onAbort);
+        freed.removeEventListener("abort", onFree);
         try {
           writer.releaseLock();
         } catch {
@@ -299,18 +342,22 @@ export function makeApi(wasm) {
               await this.#prepare();
               prepared = true;
             }
+            if (this.#state === "freed") {
+              controller.error(new Error("generator was freed"));
+              return;
+            }
             if (signal?.aborted) {
               this.#state = "aborted";
               this.#engine.observeError("cancelled");
               controller.error(abortError(signal));
               return;
             }
-            const chunk = this.nextChunk();
+            const chunk = this.#take();
             if (chunk === undefined) controller.close();
             else controller.enqueue(chunk);
           },
           cancel: () => {
-            if (this.#state !== "finished") {
+            if (this.#state !== "finished" && this.#state !== "freed") {
               this.#state = "aborted";
               this.#engine.observeError("cancelled");
             }
@@ -325,7 +372,7 @@ export function makeApi(wasm) {
       this.#begin("iterate");
       await this.#prepare();
       for (;;) {
-        const chunk = this.nextChunk();
+        const chunk = this.#take();
         if (chunk === undefined) return;
         yield chunk;
         await this.#maybeYield();
@@ -396,6 +443,7 @@ export function makeApi(wasm) {
     presets,
     // Metrics over many runs (a server's): the core's exposition, src/metrics.rs.
     MetricsRegistry: wasm.MetricsRegistry,
+    decryptStream,
     yieldToEventLoop,
     /** Throws what `e` becomes on its way out of the API (tests). */
     translateForTest: (e) => {

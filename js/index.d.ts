@@ -22,8 +22,10 @@ export type Format = "ndjson" | "json" | "json-wrapped" | "csv" | "xml" | "fhir-
 export type Compression = "none" | "gzip" | "zip";
 
 export interface EncryptionOptions {
-  /** Password (≥ 8 characters); the key is derived with WebCrypto PBKDF2-HMAC-SHA256. */
+  /** Password (≥ 8 characters); the key is derived with WebCrypto PBKDF2-HMAC-SHA256, or with Argon2id in the core. */
   password?: string;
+  /** Key derivation: `"pbkdf2"` (default) or the memory-hard `"argon2id"` (64 MiB, 3 passes, 4 lanes; docs/ENCRYPTION.md). */
+  kdf?: "pbkdf2" | "argon2id";
   /** A pre-derived 32-byte key, with the salt and iteration count it was derived with. */
   key?: Uint8Array;
   salt?: Uint8Array;
@@ -36,6 +38,8 @@ export interface EncryptionOptions {
 export interface GeneratorOptions {
   format?: Format;
   compression?: Compression;
+  /** CSV: keep text cells starting with =, +, -, @, tab or CR as they are (default: neutralised; docs/OUTPUT.md). */
+  csvRaw?: boolean;
   /** Records per chunk (default 1000). */
   chunkSize?: number;
   /** Serialised bytes per chunk (default 1 MiB): a chunk ends after the record reaching it. */
@@ -80,7 +84,12 @@ export interface PipeOptions {
   preventClose?: boolean;
 }
 
-/** A generation run over a scenario. */
+/**
+ * A generation run over a scenario. A run has one consumer: once `pipeTo`, `readable()` or
+ * iteration has started, `nextChunk()`, `nextChunkView()` and a second consumer throw. After
+ * `free()` every method and property throws "generator was freed"; `free()` during `pipeTo` aborts
+ * the sink.
+ */
 export class Generator implements AsyncIterable<Uint8Array> {
   constructor(config?: ScenarioInput, options?: GeneratorOptions);
   /** The run's seed (decimal string). */
@@ -157,9 +166,6 @@ export default function init(input?: RequestInfo | URL | Response | BufferSource
 export function validateConfig(config: ScenarioInput): Record<string, unknown>;
 /** The shipped presets. */
 export function presets(): PresetInfo[];
-/** Decrypts a PGENC1 stream. */
-export function decryptStream(password: string): TransformStream<Uint8Array, Uint8Array>;
-
 /** One figure of the calibration report (docs/REPORT.md). */
 export interface CalibrationFigure {
   id: string;
@@ -202,3 +208,32 @@ export function mergeCalibrations(counts: Iterable<string>): string;
 export function calibrationFigures(counts: string): CalibrationReport;
 /** The report of calibration counts as Markdown tables. */
 export function calibrationMarkdown(counts: string): string;
+
+/** Why a PGENC1 stream was refused; `code` names the class (docs/ENCRYPTION.md, "Limits every decryptor enforces"). */
+export class DecryptError extends Error {
+  readonly name: "DecryptError";
+  readonly code: "not_pgenc" | "version" | "kdf" | "kdf_cost" | "segment_size" | "truncated" | "authentication" | "too_many_segments";
+}
+
+/** The PGENC1 header limits every decryptor of patientgen enforces. */
+export const LIMITS: {
+  readonly minIterations: number;
+  readonly maxIterations: number;
+  readonly minSegmentSize: number;
+  readonly maxSegmentSize: number;
+  readonly argon2: {
+    readonly minMemoryMib: number;
+    readonly maxMemoryMib: number;
+    readonly minPasses: number;
+    readonly maxPasses: number;
+    readonly minLanes: number;
+    readonly maxLanes: number;
+  };
+};
+
+/**
+ * Decrypts a PGENC1 stream (PBKDF2 or Argon2id). Errors the stream with a DecryptError on a
+ * refused header, a wrong password, tampering, truncation or reordering, and with an AbortError
+ * as soon as `signal` aborts (the key derivation included). Buffers at most one segment.
+ */
+export function decryptStream(password: string, options?: { signal?: AbortSignal }): TransformStream<Uint8Array, Uint8Array>;

@@ -8,9 +8,16 @@ const api = makeApi(wasm);
 
 /** Already initialised on import; resolves immediately. */
 export default async function init() {}
-<<<<<<< HEAD
-export const { Generator, ConfigError, validateConfig, presets, MetricsRegistry } = api;
-=======
-export const { Generator, ConfigError, validateConfig, presets, Report, mergeCalibrations, calibrationFigures, calibrationMarkdown } = api;
->>>>>>> report
-export { decryptStream } from "./decrypt.js";
+export const {
+  Generator,
+  ConfigError,
+  validateConfig,
+  presets,
+  MetricsRegistry,
+  Report,
+  mergeCalibrations,
+  calibrationFigures,
+  calibrationMarkdown,
+  decryptStream,
+} = api;
+export { DecryptError, LIMITS } from "./decrypt.js";

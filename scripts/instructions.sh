@@ -32,7 +32,7 @@ count() {
       --reps 1 --no-copy >/dev/null 2>&1
   else
     valgrind --tool=callgrind --callgrind-out-file="$out" \
-      "$BIN" generate --patients "$n" --seed "$SEED" --format "$FORMAT" --progress never -o /dev/null 2>/dev/null
+      "$BIN" generate --patients "$n" --seed "$SEED" --format "$FORMAT" --progress never -o - >/dev/null 2>/dev/null
   fi
   # The "summary:" line of the output file is the total instruction count (event Ir).
   awk '/^summary:/ { print $2 }' "$out"

@@ -40,6 +40,9 @@ pub struct JobOptions {
     /// Accumulate the calibration report ([`Job::calibration`]) over the generated patients
     /// (off by default: the default path does no extra work).
     pub calibration: bool,
+    /// CSV: write formula-like text cells unchanged instead of neutralising them
+    /// (docs/OUTPUT.md, [`format::csv`]).
+    pub csv_raw: bool,
 }
 
 impl Default for JobOptions {
@@ -52,6 +55,7 @@ impl Default for JobOptions {
             compression: Compression::None,
             encryption: None,
             calibration: false,
+            csv_raw: false,
         }
     }
 }
@@ -255,7 +259,11 @@ impl Job {
             chunk_size: opts.chunk_size,
             chunk_bytes: opts.chunk_bytes,
             generator: PatientGenerator::new(cfg, seed),
-            writer: format::writer(opts.format, cfg, &meta),
+            writer: if opts.format == Format::Csv {
+                Box::new(format::csv::CsvWriter::with_raw_text(format::csv::CsvTable::Patients, cfg, opts.csv_raw))
+            } else {
+                format::writer(opts.format, cfg, &meta)
+            },
             plan,
             transforms,
             zip,

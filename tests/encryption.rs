@@ -261,3 +261,216 @@ fn independent_python_decryptor_reads_our_output() {
     assert_eq!(py(&input, &output, "not the password").status.code(), Some(1));
     assert!(py(&input, &output, PASSWORD).status.success());
 }
+
+/// The class of a decryption failure, as all three decryptors name it (JS `DecryptError.code`,
+/// Python `error: CLASS:`).
+fn class(e: &CryptoError) -> &'static str {
+    match e {
+        CryptoError::NotPgenc => "not_pgenc",
+        CryptoError::UnsupportedVersion(_) => "version",
+        CryptoError::UnsupportedKdf(_) => "kdf",
+        CryptoError::TooFewIterations(_) | CryptoError::TooManyIterations(_) | CryptoError::Argon2Cost(_) => "kdf_cost",
+        CryptoError::SegmentSize(_) => "segment_size",
+        CryptoError::Truncated => "truncated",
+        CryptoError::Authentication { .. } => "authentication",
+        CryptoError::TooManySegments => "too_many_segments",
+        _ => "other",
+    }
+}
+
+const VECTOR_PASSWORD: &str = "vector password 1";
+
+/// The shared PGENC1 test vectors of `tests/vectors/` (docs/ENCRYPTION.md): each is
+/// `(file name, bytes, password, expected class or "ok")`. Deterministic: fixed salts, nonce
+/// prefixes and plaintexts, hostile headers made by editing a valid one.
+fn vectors() -> Vec<(String, Vec<u8>, &'static str, &'static str)> {
+    use patientgen::sink::Argon2Cost;
+    let plain: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let pbkdf2 = EncryptionParams {
+        iterations: MIN_ITERATIONS,
+        segment_size: 64,
+        ..EncryptionParams::with_password(VECTOR_PASSWORD, SALT, PREFIX)
+    };
+    let argon = EncryptionParams {
+        argon2id: Some(Argon2Cost { memory_mib: 19, passes: 2, lanes: 1 }),
+        segment_size: 256,
+        ..pbkdf2.clone()
+    };
+    let ok = encrypt(&pbkdf2, &plain).unwrap();
+    let ok_argon = encrypt(&argon, &plain).unwrap();
+    let empty = encrypt(&pbkdf2, b"").unwrap();
+    let with = |base: &[u8], at: usize, bytes: &[u8]| {
+        let mut v = base.to_vec();
+        v[at..at + bytes.len()].copy_from_slice(bytes);
+        v
+    };
+    let seg = 64 + TAG_LEN;
+    let mut v: Vec<(String, Vec<u8>, &str, &str)> = vec![
+        ("ok-pbkdf2".into(), ok.clone(), VECTOR_PASSWORD, "ok"),
+        ("ok-argon2id".into(), ok_argon.clone(), VECTOR_PASSWORD, "ok"),
+        ("ok-empty".into(), empty.clone(), VECTOR_PASSWORD, "ok"),
+        ("wrong-password".into(), ok.clone(), "not the password", "authentication"),
+        ("wrong-password-argon2id".into(), ok_argon.clone(), "not the password", "authentication"),
+        (
+            "tampered-byte".into(),
+            with(&ok, HEADER_LEN + seg + 5, &[ok[HEADER_LEN + seg + 5] ^ 1]),
+            VECTOR_PASSWORD,
+            "authentication",
+        ),
+        ("tampered-header-salt".into(), with(&ok, 20, &[ok[20] ^ 1]), VECTOR_PASSWORD, "authentication"),
+        ("cut-at-segment-boundary".into(), ok[..HEADER_LEN + 3 * seg].to_vec(), VECTOR_PASSWORD, "authentication"),
+        ("appended-byte".into(), [&ok[..], b"x"].concat(), VECTOR_PASSWORD, "authentication"),
+        (
+            "segments-swapped".into(),
+            [
+                &ok[..HEADER_LEN],
+                &ok[HEADER_LEN + seg..HEADER_LEN + 2 * seg],
+                &ok[HEADER_LEN..HEADER_LEN + seg],
+                &ok[HEADER_LEN + 2 * seg..],
+            ]
+            .concat(),
+            VECTOR_PASSWORD,
+            "authentication",
+        ),
+        ("truncated-header".into(), ok[..20].to_vec(), VECTOR_PASSWORD, "truncated"),
+        ("header-only".into(), ok[..HEADER_LEN].to_vec(), VECTOR_PASSWORD, "truncated"),
+        ("short-tag".into(), ok[..HEADER_LEN + 10].to_vec(), VECTOR_PASSWORD, "truncated"),
+        ("empty-file".into(), Vec::new(), VECTOR_PASSWORD, "truncated"),
+        (
+            "not-pgenc".into(),
+            b"this is a plain text file, not a PGENC1 stream at all.\n".to_vec(),
+            VECTOR_PASSWORD,
+            "not_pgenc",
+        ),
+        ("not-pgenc-short".into(), b"PGENC2xx".to_vec(), VECTOR_PASSWORD, "not_pgenc"),
+        ("version-2".into(), with(&ok, 6, &[2]), VECTOR_PASSWORD, "version"),
+        ("kdf-0".into(), with(&ok, 7, &[0]), VECTOR_PASSWORD, "kdf"),
+        ("kdf-3".into(), with(&ok, 7, &[3]), VECTOR_PASSWORD, "kdf"),
+        ("kdf-255".into(), with(&ok, 7, &[255]), VECTOR_PASSWORD, "kdf"),
+    ];
+    for it in [0u32, 1, 99_999, 10_000_001, (1 << 31) - 1, u32::MAX] {
+        v.push((format!("iterations-{it}"), with(&ok, 8, &it.to_be_bytes()), VECTOR_PASSWORD, "kdf_cost"));
+    }
+    for s in [0u32, (1 << 24) + 1, u32::MAX] {
+        let mut bytes = with(&ok, 35, &s.to_be_bytes());
+        if s == u32::MAX {
+            bytes.extend(std::iter::repeat_n(0x5a, 1 << 16)); // junk that a decryptor would buffer
+        }
+        v.push((format!("segment-size-{s}"), bytes, VECTOR_PASSWORD, "segment_size"));
+    }
+    for (m, t, p) in [
+        (18u16, 2u8, 1u8),
+        (257, 2, 1),
+        (65_535, 2, 1),
+        (0, 2, 1),
+        (19, 1, 1),
+        (19, 11, 1),
+        (19, 255, 1),
+        (19, 2, 0),
+        (19, 2, 9),
+    ] {
+        let m2 = m.to_be_bytes();
+        v.push((
+            format!("argon2id-{m}mib-{t}t-{p}p"),
+            with(&ok_argon, 8, &[m2[0], m2[1], t, p]),
+            VECTOR_PASSWORD,
+            "kdf_cost",
+        ));
+    }
+    // Limits apply before the segment size is looked at: a bad KDF cost and a bad segment.
+    v.push((
+        "iterations-1-segment-0".into(),
+        with(&with(&ok, 8, &1u32.to_be_bytes()), 35, &[0, 0, 0, 0]),
+        VECTOR_PASSWORD,
+        "kdf_cost",
+    ));
+    v.into_iter().map(|(n, b, p, e)| (format!("{n}.pgenc"), b, p, e)).collect()
+}
+
+fn sha_hex(d: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(d).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// tests/vectors/ holds exactly what [`vectors`] makes (`UPDATE_VECTORS=1` rewrites it), and the
+/// Rust decryptor gives each vector its expected result.
+#[test]
+fn shared_vectors_are_current_and_the_rust_decryptor_meets_them() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let update = std::env::var("UPDATE_VECTORS").as_deref() == Ok("1");
+    let plain: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let mut manifest = Vec::new();
+    for (name, bytes, password, expect) in vectors() {
+        let path = dir.join(&name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        } else {
+            let stored = std::fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e} (UPDATE_VECTORS=1 writes it)"));
+            assert!(stored == bytes, "{name} differs from what the test makes (UPDATE_VECTORS=1 rewrites it)");
+        }
+        let got = decrypt_stream(&bytes[..], Vec::new(), password);
+        match (&got, expect) {
+            (Ok(_), "ok") => {}
+            (Err(e), want) => assert_eq!(class(e), want, "{name}: {e}"),
+            (Ok(_), want) => panic!("{name}: decrypted, expected {want}"),
+        }
+        let plaintext = match expect {
+            "ok" if name == "ok-empty.pgenc" => Some(sha_hex(b"")),
+            "ok" => Some(sha_hex(&plain)),
+            _ => None,
+        };
+        manifest.push(serde_json::json!({
+            "file": name, "password": password, "expect": expect, "plaintext_sha256": plaintext,
+        }));
+    }
+    let text = serde_json::to_string_pretty(&serde_json::json!({
+        "about": "PGENC1 test vectors shared by the Rust, JS and Python decryptors (docs/ENCRYPTION.md); made by tests/encryption.rs",
+        "vectors": manifest,
+    }))
+    .unwrap()
+        + "\n";
+    let mpath = dir.join("manifest.json");
+    if update {
+        std::fs::write(&mpath, &text).unwrap();
+    } else {
+        assert_eq!(std::fs::read_to_string(&mpath).unwrap(), text, "manifest.json is stale (UPDATE_VECTORS=1)");
+    }
+}
+
+/// The Python decryptor gives every shared vector the same result and class as the Rust one,
+/// and writes OUT only on success.
+#[test]
+fn shared_vectors_the_python_decryptor_meets_them() {
+    if std::env::var("PATIENTGEN_SKIP_PYTHON").as_deref() == Ok("1") {
+        eprintln!("skipped: PATIENTGEN_SKIP_PYTHON=1");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/decrypt_pgenc1.py");
+    let dir = std::env::temp_dir().join(format!("patientgen-vectors-py-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes, password, expect) in vectors() {
+        let input = dir.join(&name);
+        let output = dir.join("out.bin");
+        std::fs::write(&input, &bytes).unwrap();
+        std::fs::write(&output, b"previous").unwrap();
+        let o = Command::new("python3")
+            .arg(script)
+            .arg(&input)
+            .arg(&output)
+            .env("PATIENTGEN_PASSWORD", password)
+            .output()
+            .expect("python3 (set PATIENTGEN_SKIP_PYTHON=1 to skip)");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        if expect == "ok" {
+            assert!(o.status.success(), "{name}: {stderr}");
+            let want = decrypt_stream(&bytes[..], Vec::new(), password).map(|_| ()).is_ok();
+            assert!(want);
+        } else {
+            assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+            assert!(stderr.contains(&format!("error: {expect}:")), "{name}: expected class {expect} in {stderr}");
+            assert_eq!(std::fs::read(&output).unwrap(), b"previous", "{name}: OUT must be untouched");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -267,6 +267,9 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ConfigErrors> {
     if let Some(p) = too_deep(&root, &Path::root(), 1) {
         c.err(&p, format!("JSON nesting deeper than {MAX_DEPTH} levels"));
     }
+    for p in duplicate_keys(json) {
+        c.err(&p, "duplicate key: given more than once in this object (JSON parsers disagree on which one wins)");
+    }
     let mut top = parse_layer(obj, &Path::root(), true, &mut c);
     let conf = top.configuration.take();
 
@@ -351,6 +354,77 @@ fn read_builtin(doc: Option<Value>, name: &str) -> Option<Layer> {
         _ => return None,
     };
     scratch.errors.is_empty().then_some(layer)
+}
+
+/// Every key given a second time in its object, in document order. `serde_json::Value` keeps only
+/// one of them, so the document is walked once more with a visitor that sees every key.
+fn duplicate_keys(json: &str) -> Vec<Path> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    struct Walk<'a> {
+        path: Path,
+        dups: &'a mut Vec<Path>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0;
+            while seq.next_element_seed(Walk { path: self.path.index(i), dups: &mut *self.dups })?.is_some() {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            let mut pos = 0;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let p = self.path.key(&key, pos);
+                pos += 1;
+                if seen.insert(key) {
+                    map.next_value_seed(Walk { path: p, dups: &mut *self.dups })?;
+                } else {
+                    self.dups.push(p);
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let mut dups = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(json);
+    // The document already parsed as a `Value`; this walk cannot fail on syntax.
+    let _ = Walk { path: Path::root(), dups: &mut dups }.deserialize(&mut de);
+    dups
 }
 
 /// The first container nested deeper than [`MAX_DEPTH`], in document order.
@@ -1191,4 +1265,37 @@ fn parse_facilities(v: &Value, p: &Path, c: &mut Ctx) -> Option<Vec<RawFacility>
         }
     }
     (c.count() == before).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_scenario;
+
+    fn errors(json: &str) -> Vec<(String, String)> {
+        match parse_scenario(json) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.into_iter().map(|e| (e.path, e.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_naming_the_path() {
+        let e = errors(r#"{"total_patients": 10, "total_patients": 20}"#);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, "total_patients");
+        assert!(e[0].1.starts_with("duplicate key"), "{e:?}");
+        let e = errors(
+            r#"{"front_configs": [{"name": "A", "name": "B", "nationality_distribution": [{"nationality_code": "POL", "percentage": 1}]}]}"#,
+        );
+        assert_eq!(e.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["front_configs[0].name"], "{e:?}");
+        // Equal keys written differently (an escape) are the same key.
+        let e = errors(r#"{"seed": 1, "se\u0065d": 2}"#);
+        assert_eq!(e.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["seed"], "{e:?}");
+        // The same key in different objects is fine.
+        let two = r#"{"front_configs": [
+            {"name": "A", "nationality_distribution": [{"nationality_code": "POL", "percentage": 1}]},
+            {"name": "B", "nationality_distribution": [{"nationality_code": "POL", "percentage": 1}]}]}"#;
+        assert!(errors(two).is_empty(), "{:?}", errors(two));
+        assert!(errors(r#"{"total_patients": 10, "seed": 3}"#).is_empty());
+    }
 }

@@ -3,6 +3,12 @@
 //!
 //! RFC 4180 with CRLF line ends; a field is quoted only when it contains `,`, `"`, CR or LF. The
 //! header row is the prefix, so only the shard holding index 0 writes it and shards concatenate.
+//!
+//! Text cells that a spreadsheet would read as a formula (CWE-1236: they start with `=`, `+`, `-`,
+//! `@`, tab or CR — a front named `=HYPERLINK(…)`) are neutralised as the OWASP "CSV Injection"
+//! page recommends: a single quote is prepended and the cell is quoted. Numeric cells are written
+//! by the number writers and never pass through here, so a negative number stays a number.
+//! [`CsvWriter::with_raw_text`] (CLI `--csv-raw`, JS `csvRaw`) keeps the text as it is.
 
 use super::text::uint;
 use super::RecordWriter;
@@ -48,14 +54,16 @@ impl CsvTable {
 #[derive(Clone, Debug)]
 pub struct CsvWriter {
     table: CsvTable,
-    /// Front names as CSV fields (quoted where needed).
+    /// Front names as CSV fields (quoted where needed, neutralised unless `raw`).
     fronts: Vec<Vec<u8>>,
     /// Whether `patients.csv` carries the clinical model's columns.
     clinical: bool,
+    /// Keep formula-like text cells as they are.
+    raw: bool,
 }
 
 impl CsvWriter {
-    /// A writer of `table` for `cfg`.
+    /// A writer of `table` for `cfg`, neutralising formula-like text cells.
     pub fn new(table: CsvTable, cfg: &Resolved) -> Self {
         let fronts = cfg
             .fronts
@@ -66,7 +74,21 @@ impl CsvWriter {
                 v
             })
             .collect();
-        CsvWriter { table, fronts, clinical: cfg.flow_model == crate::data::vocab::FlowModel::Clinical }
+        CsvWriter { table, fronts, clinical: cfg.flow_model == crate::data::vocab::FlowModel::Clinical, raw: false }
+    }
+
+    /// A writer of `table` for `cfg`; `raw = true` writes formula-like text cells unchanged (only
+    /// RFC 4180 quoting), `false` neutralises them (as [`CsvWriter::new`]).
+    pub fn with_raw_text(table: CsvTable, cfg: &Resolved, raw: bool) -> Self {
+        let mut w = Self::new(table, cfg);
+        if raw {
+            w.raw = true;
+            for (f, front) in w.fronts.iter_mut().zip(&cfg.fronts) {
+                f.clear();
+                cell(f, &front.name, true);
+            }
+        }
+        w
     }
 
     /// The table this writer produces.
@@ -90,7 +112,7 @@ impl RecordWriter for CsvWriter {
     fn record(&mut self, rec: &PatientRecord, out: &mut Vec<u8>) {
         let front = self.fronts.get(rec.front as usize).map_or(&[][..], |f| &f[..]);
         match self.table {
-            CsvTable::Patients => write_patient_row(rec, front, out),
+            CsvTable::Patients => write_patient_row(rec, front, self.raw, out),
             CsvTable::Events => write_event_rows(rec, out),
         }
     }
@@ -116,11 +138,29 @@ fn quoted_body(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(&b[start..]);
 }
 
-/// Appends `s` as one CSV field, quoted only when it contains `,`, `"`, CR or LF.
+/// Whether a spreadsheet would read a text cell as a formula (OWASP "CSV Injection"): it starts
+/// with `=`, `+`, `-`, `@`, tab or carriage return.
+#[inline]
+pub fn is_formula_like(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
+/// Appends the text `s` as one CSV field: neutralised when formula-like (a `'` prepended, the
+/// cell quoted), else quoted only when it contains `,`, `"`, CR or LF.
 #[inline]
 pub fn field(out: &mut Vec<u8>, s: &str) {
+    cell(out, s, false)
+}
+
+/// Appends the text `s` as one CSV field, neutralised when formula-like unless `raw`.
+#[inline]
+fn cell(out: &mut Vec<u8>, s: &str, raw: bool) {
     let b = s.as_bytes();
-    if needs_quotes(b) {
+    if !raw && is_formula_like(s) {
+        out.extend_from_slice(b"\"'");
+        quoted_body(out, b);
+        out.push(b'"');
+    } else if needs_quotes(b) {
         out.push(b'"');
         quoted_body(out, b);
         out.push(b'"');
@@ -129,15 +169,20 @@ pub fn field(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends the items joined by `sep` as one CSV field (quoted when the joined text needs it).
-fn joined_field<'a, I>(out: &mut Vec<u8>, items: I, sep: u8)
+/// Appends the items joined by `sep` as one CSV field (quoted when the joined text needs it;
+/// neutralised, unless `raw`, when the first item is formula-like).
+fn joined_field<'a, I>(out: &mut Vec<u8>, items: I, sep: u8, raw: bool)
 where
     I: Iterator<Item = &'a str> + Clone,
 {
+    let neutralise = !raw && items.clone().next().is_some_and(is_formula_like);
     // The separators used (`;`, `>`) never need quoting themselves.
-    let quote = items.clone().any(|s| needs_quotes(s.as_bytes()));
+    let quote = neutralise || items.clone().any(|s| needs_quotes(s.as_bytes()));
     if quote {
         out.push(b'"');
+    }
+    if neutralise {
+        out.push(b'\'');
     }
     for (k, s) in items.enumerate() {
         if k > 0 {
@@ -169,8 +214,9 @@ fn arrivals(rec: &PatientRecord) -> impl Iterator<Item = &'static str> + Clone +
     rec.timeline.iter().filter(|e| e.kind == EventType::Arrival).map(|e| e.facility.as_str())
 }
 
-/// Writes one `patients.csv` row; `front` is the front name as a CSV field.
-pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
+/// Writes one `patients.csv` row; `front` is the front name as a CSV field; `raw` keeps
+/// formula-like text cells unchanged.
+pub fn write_patient_row(rec: &PatientRecord, front: &[u8], raw: bool, out: &mut Vec<u8>) {
     let ctx = &rec.context;
     let d = &rec.demographics;
     uint(out, rec.id);
@@ -184,7 +230,7 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     ctx.event_id.write(out);
     out.extend_from_slice(if ctx.mass_casualty { b",true," } else { b",false," });
     let env = ctx.environment;
-    joined_field(out, EnvCondition::ALL.iter().filter(|c| env.contains(**c)).map(|c| c.as_str()), b';');
+    joined_field(out, EnvCondition::ALL.iter().filter(|c| env.contains(**c)).map(|c| c.as_str()), b';', raw);
     out.push(b',');
     out.extend_from_slice(front);
     out.push(b',');
@@ -192,15 +238,15 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     out.push(b',');
     out.extend_from_slice(rec.gender.as_str().as_bytes());
     out.push(b',');
-    field(out, d.family_name);
+    cell(out, d.family_name, raw);
     out.push(b',');
-    field(out, d.given_name);
+    cell(out, d.given_name, raw);
     out.push(b',');
     d.birthdate.write(out);
     out.push(b',');
     super::text::int(out, completed_years(d.birthdate.0, ctx.injury_time));
     out.push(b',');
-    field(out, &d.id_number);
+    cell(out, &d.id_number, raw);
     out.push(b',');
     if let Some(r) = d.religion {
         out.extend_from_slice(r.code().as_bytes());
@@ -226,9 +272,9 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     out.push(b',');
     if let Some(p) = rec.conditions.first() {
         let info = p.info();
-        field(out, info.code);
+        cell(out, info.code, raw);
         out.push(b',');
-        field(out, info.display);
+        cell(out, info.display, raw);
         out.push(b',');
         out.extend_from_slice(rec.primary_severity.as_str().as_bytes());
     } else {
@@ -236,9 +282,9 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     }
     out.push(b',');
     let secondaries = rec.conditions.get(1..).unwrap_or(&[]);
-    joined_field(out, secondaries.iter().map(|c| c.info().code), b';');
+    joined_field(out, secondaries.iter().map(|c| c.info().code), b';', raw);
     out.push(b',');
-    joined_field(out, secondaries.iter().map(|c| c.info().display), b';');
+    joined_field(out, secondaries.iter().map(|c| c.info().display), b';', raw);
     out.push(b',');
     out.extend_from_slice(rec.body_part.as_str().as_bytes());
     out.push(b',');
@@ -248,7 +294,7 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     out.push(b',');
     out.extend_from_slice(rec.last_facility.as_str().as_bytes());
     out.push(b',');
-    joined_field(out, arrivals(rec), b'>');
+    joined_field(out, arrivals(rec), b'>', raw);
     out.push(b',');
     if let Some(t) = rec.terminal() {
         write_timestamp(out, t.time);
@@ -383,14 +429,51 @@ mod tests {
     #[test]
     fn joins_lists_and_quotes_the_whole_field() {
         let mut v = Vec::new();
-        joined_field(&mut v, ["rain", "fog"].into_iter(), b';');
+        joined_field(&mut v, ["rain", "fog"].into_iter(), b';', false);
         v.push(b'|');
-        joined_field(&mut v, ["Laceration, deep", "Burn"].into_iter(), b';');
+        joined_field(&mut v, ["Laceration, deep", "Burn"].into_iter(), b';', false);
         v.push(b'|');
-        joined_field(&mut v, std::iter::empty(), b';');
+        joined_field(&mut v, std::iter::empty(), b';', false);
         v.push(b'|');
-        joined_field(&mut v, ["POI", "Role1", "Role2"].into_iter(), b'>');
+        joined_field(&mut v, ["POI", "Role1", "Role2"].into_iter(), b'>', false);
         assert_eq!(s(&v), "rain;fog|\"Laceration, deep;Burn\"||POI>Role1>Role2");
+    }
+
+    #[test]
+    fn formula_like_text_cells_are_neutralised_unless_raw() {
+        // OWASP "CSV Injection": every trigger character, a quote inside, and safe look-alikes.
+        let cases = [
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\""),
+            ("-2+3", "\"'-2+3\""),
+            ("@SUM(A1:A9)", "\"'@SUM(A1:A9)\""),
+            ("\tx", "\"'\tx\""),
+            ("\rx", "\"'\rx\""),
+            ("North = 1", "North = 1"),
+            ("'quoted", "'quoted"),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            let mut v = Vec::new();
+            field(&mut v, text);
+            assert_eq!(s(&v), want, "{text:?}");
+            let mut raw = Vec::new();
+            cell(&mut raw, text, true);
+            let mut plain = Vec::new();
+            if needs_quotes(text.as_bytes()) {
+                plain.push(b'"');
+                quoted_body(&mut plain, text.as_bytes());
+                plain.push(b'"');
+            } else {
+                plain.extend_from_slice(text.as_bytes());
+            }
+            assert_eq!(raw, plain, "raw {text:?}");
+        }
+        let mut v = Vec::new();
+        joined_field(&mut v, ["=A1", "b"].into_iter(), b';', false);
+        v.push(b'|');
+        joined_field(&mut v, ["=A1", "b"].into_iter(), b';', true);
+        assert_eq!(s(&v), "\"'=A1;b\"|=A1;b");
     }
 
     #[test]

@@ -4,7 +4,12 @@
 //!
 //! The core draws no randomness: the caller supplies the salt and the nonce prefix (the CLI and
 //! the wasm binding draw them from the OS). The key is either derived here from a password
-//! (PBKDF2-HMAC-SHA256) or passed in already derived (WebCrypto in the browser and the edge).
+//! (PBKDF2-HMAC-SHA256, or the memory-hard Argon2id of RFC 9106) or passed in already derived
+//! (WebCrypto PBKDF2 in the browser and the edge).
+//!
+//! Every decryptor of the project (this one, `js/decrypt.js`, `tests/decrypt_pgenc1.py`) refuses a
+//! header outside the same limits before deriving anything: the constants below, checked against
+//! the shared vectors of `tests/vectors/`.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -20,6 +25,21 @@ pub const MAGIC: &[u8; 6] = b"PGENC1";
 pub const VERSION: u8 = 1;
 /// KDF id of PBKDF2-HMAC-SHA256.
 pub const KDF_PBKDF2_SHA256: u8 = 1;
+/// KDF id of Argon2id (RFC 9106, version 0x13); header bytes 8..12 hold its cost (see
+/// [`Argon2Cost`]).
+pub const KDF_ARGON2ID: u8 = 2;
+/// Smallest accepted Argon2id memory, in MiB: OWASP Password Storage Cheat Sheet's minimum
+/// configuration (19 MiB, 2 passes, 1 lane).
+pub const ARGON2_MIN_MEMORY_MIB: u16 = 19;
+/// Largest accepted Argon2id memory, in MiB: a hostile header cannot make a decryptor (a browser
+/// tab included) allocate more than this.
+pub const ARGON2_MAX_MEMORY_MIB: u16 = 256;
+/// Smallest accepted Argon2id pass count (OWASP's 19 MiB configuration uses 2).
+pub const ARGON2_MIN_PASSES: u8 = 2;
+/// Largest accepted Argon2id pass count: bounds the derivation time of a hostile header.
+pub const ARGON2_MAX_PASSES: u8 = 10;
+/// Largest accepted Argon2id lane count (RFC 9106 §4 recommends 4).
+pub const ARGON2_MAX_LANES: u8 = 8;
 /// Header length in bytes.
 pub const HEADER_LEN: usize = 39;
 /// GCM tag length in bytes.
@@ -50,6 +70,12 @@ pub enum CryptoError {
     /// The iteration count is above [`MAX_ITERATIONS`].
     #[error("PBKDF2 iterations must be at most {MAX_ITERATIONS}, got {0}")]
     TooManyIterations(u32),
+    /// An Argon2id cost outside the accepted limits.
+    #[error(
+        "Argon2id cost must be {ARGON2_MIN_MEMORY_MIB}..={ARGON2_MAX_MEMORY_MIB} MiB, \
+         {ARGON2_MIN_PASSES}..={ARGON2_MAX_PASSES} passes and 1..={ARGON2_MAX_LANES} lanes, got {0}"
+    )]
+    Argon2Cost(Argon2Cost),
     /// The segment size is outside 1…2^24.
     #[error("segment size must be between 1 and {MAX_SEGMENT_SIZE}, got {0}")]
     SegmentSize(u32),
@@ -85,6 +111,63 @@ pub enum CryptoError {
     Io(#[from] std::io::Error),
 }
 
+/// The cost of an Argon2id derivation, stored in header bytes 8..12 as memory in MiB (u16,
+/// big-endian), passes (u8), lanes (u8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Argon2Cost {
+    /// Memory in MiB (19…256).
+    pub memory_mib: u16,
+    /// Passes over the memory, Argon2's `t` (2…10).
+    pub passes: u8,
+    /// Lanes, Argon2's `p` (1…8).
+    pub lanes: u8,
+}
+
+impl Argon2Cost {
+    /// RFC 9106 §4's second recommended option: 64 MiB, 3 passes, 4 lanes.
+    pub const DEFAULT: Argon2Cost = Argon2Cost { memory_mib: 64, passes: 3, lanes: 4 };
+
+    /// Checks the limits.
+    pub fn validate(self) -> Result<(), CryptoError> {
+        let ok = (ARGON2_MIN_MEMORY_MIB..=ARGON2_MAX_MEMORY_MIB).contains(&self.memory_mib)
+            && (ARGON2_MIN_PASSES..=ARGON2_MAX_PASSES).contains(&self.passes)
+            && (1..=ARGON2_MAX_LANES).contains(&self.lanes);
+        if ok {
+            Ok(())
+        } else {
+            Err(CryptoError::Argon2Cost(self))
+        }
+    }
+
+    fn to_bytes(self) -> [u8; 4] {
+        let m = self.memory_mib.to_be_bytes();
+        [m[0], m[1], self.passes, self.lanes]
+    }
+
+    fn from_bytes(b: [u8; 4]) -> Argon2Cost {
+        Argon2Cost { memory_mib: u16::from_be_bytes([b[0], b[1]]), passes: b[2], lanes: b[3] }
+    }
+}
+
+impl fmt::Display for Argon2Cost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} MiB, {} passes, {} lanes", self.memory_mib, self.passes, self.lanes)
+    }
+}
+
+/// `Argon2id(password, salt, cost, 32 bytes)` (RFC 9106, version 0x13, no secret, no data).
+pub fn derive_key_argon2id(password: &str, salt: &[u8; 16], cost: Argon2Cost) -> Result<[u8; 32], CryptoError> {
+    cost.validate()?;
+    let params =
+        argon2::Params::new(u32::from(cost.memory_mib) * 1024, u32::from(cost.passes), u32::from(cost.lanes), Some(32))
+            .map_err(|_| CryptoError::Argon2Cost(cost))?;
+    let mut key = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(password.as_bytes(), salt, &mut key)
+        .map_err(|_| CryptoError::Argon2Cost(cost))?;
+    Ok(key)
+}
+
 /// The key material of an encryption.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Secret {
@@ -115,7 +198,10 @@ pub struct EncryptionParams {
     /// First 7 bytes of every nonce.
     pub nonce_prefix: [u8; 7],
     /// PBKDF2 iterations (≥ 100,000; for a pre-derived key, the count it was derived with).
+    /// Unused with Argon2id.
     pub iterations: u32,
+    /// `Some(cost)`: derive with Argon2id (KDF id 2) instead of PBKDF2.
+    pub argon2id: Option<Argon2Cost>,
     /// Plaintext bytes per segment, 1…2^24.
     pub segment_size: u32,
 }
@@ -128,6 +214,7 @@ impl EncryptionParams {
             salt,
             nonce_prefix,
             iterations: DEFAULT_ITERATIONS,
+            argon2id: None,
             segment_size: DEFAULT_SEGMENT_SIZE,
         }
     }
@@ -139,46 +226,45 @@ impl EncryptionParams {
             salt,
             nonce_prefix,
             iterations,
+            argon2id: None,
             segment_size: DEFAULT_SEGMENT_SIZE,
         }
     }
 
-    /// Checks the password length, iteration count and segment size.
+    /// Checks the password length, the KDF cost (iteration count or Argon2id cost) and the
+    /// segment size.
     pub fn validate(&self) -> Result<(), CryptoError> {
         if let Secret::Password(p) = &self.secret {
             if p.chars().count() < MIN_PASSWORD_CHARS {
                 return Err(CryptoError::PasswordTooShort);
             }
         }
-        if self.iterations < MIN_ITERATIONS {
-            return Err(CryptoError::TooFewIterations(self.iterations));
-        }
-        if self.iterations > MAX_ITERATIONS {
-            return Err(CryptoError::TooManyIterations(self.iterations));
-        }
-        if self.segment_size == 0 || self.segment_size > MAX_SEGMENT_SIZE {
-            return Err(CryptoError::SegmentSize(self.segment_size));
-        }
-        Ok(())
+        self.header_fields().check()
     }
 
-    /// The 39-byte header these parameters produce.
-    pub fn header(&self) -> [u8; HEADER_LEN] {
+    fn header_fields(&self) -> Header {
         Header {
             iterations: self.iterations,
+            argon2id: self.argon2id,
             salt: self.salt,
             nonce_prefix: self.nonce_prefix,
             segment_size: self.segment_size,
         }
-        .to_bytes()
+    }
+
+    /// The 39-byte header these parameters produce.
+    pub fn header(&self) -> [u8; HEADER_LEN] {
+        self.header_fields().to_bytes()
     }
 }
 
 /// The fields of a `PGENC1` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
-    /// PBKDF2 iterations.
+    /// PBKDF2 iterations (KDF id 1).
     pub iterations: u32,
+    /// The Argon2id cost (KDF id 2); `None` for PBKDF2.
+    pub argon2id: Option<Argon2Cost>,
     /// PBKDF2 salt.
     pub salt: [u8; 16],
     /// Nonce prefix.
@@ -188,21 +274,43 @@ pub struct Header {
 }
 
 impl Header {
-    /// The header bytes: magic, version, KDF id, iterations (BE), salt, nonce prefix, segment
-    /// size (BE).
+    /// The header bytes: magic, version, KDF id, KDF cost (PBKDF2 iterations BE, or the
+    /// Argon2id cost), salt, nonce prefix, segment size (BE).
     pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
         let mut h = [0u8; HEADER_LEN];
         h[0..6].copy_from_slice(MAGIC);
         h[6] = VERSION;
-        h[7] = KDF_PBKDF2_SHA256;
-        h[8..12].copy_from_slice(&self.iterations.to_be_bytes());
+        match self.argon2id {
+            None => {
+                h[7] = KDF_PBKDF2_SHA256;
+                h[8..12].copy_from_slice(&self.iterations.to_be_bytes());
+            }
+            Some(cost) => {
+                h[7] = KDF_ARGON2ID;
+                h[8..12].copy_from_slice(&cost.to_bytes());
+            }
+        }
         h[12..28].copy_from_slice(&self.salt);
         h[28..35].copy_from_slice(&self.nonce_prefix);
         h[35..39].copy_from_slice(&self.segment_size.to_be_bytes());
         h
     }
 
-    /// Parses and checks a header.
+    /// Checks the limits every decryptor enforces: the KDF cost and the segment size.
+    fn check(&self) -> Result<(), CryptoError> {
+        match self.argon2id {
+            Some(cost) => cost.validate()?,
+            None if self.iterations < MIN_ITERATIONS => return Err(CryptoError::TooFewIterations(self.iterations)),
+            None if self.iterations > MAX_ITERATIONS => return Err(CryptoError::TooManyIterations(self.iterations)),
+            None => {}
+        }
+        if self.segment_size == 0 || self.segment_size > MAX_SEGMENT_SIZE {
+            return Err(CryptoError::SegmentSize(self.segment_size));
+        }
+        Ok(())
+    }
+
+    /// Parses and checks a header (in this order: magic, version, KDF id, KDF cost, segment size).
     pub fn parse(h: &[u8; HEADER_LEN]) -> Result<Header, CryptoError> {
         if &h[0..6] != MAGIC {
             return Err(CryptoError::NotPgenc);
@@ -210,26 +318,28 @@ impl Header {
         if h[6] != VERSION {
             return Err(CryptoError::UnsupportedVersion(h[6]));
         }
-        if h[7] != KDF_PBKDF2_SHA256 {
-            return Err(CryptoError::UnsupportedKdf(h[7]));
-        }
-        let be = |r: std::ops::Range<usize>| h[r].iter().fold(0u32, |a, &b| (a << 8) | b as u32);
-        let iterations = be(8..12);
-        let segment_size = be(35..39);
-        if iterations < MIN_ITERATIONS {
-            return Err(CryptoError::TooFewIterations(iterations));
-        }
-        if iterations > MAX_ITERATIONS {
-            return Err(CryptoError::TooManyIterations(iterations));
-        }
-        if segment_size == 0 || segment_size > MAX_SEGMENT_SIZE {
-            return Err(CryptoError::SegmentSize(segment_size));
-        }
+        let cost = [h[8], h[9], h[10], h[11]];
+        let (iterations, argon2id) = match h[7] {
+            KDF_PBKDF2_SHA256 => (u32::from_be_bytes(cost), None),
+            KDF_ARGON2ID => (0, Some(Argon2Cost::from_bytes(cost))),
+            other => return Err(CryptoError::UnsupportedKdf(other)),
+        };
+        let segment_size = u32::from_be_bytes([h[35], h[36], h[37], h[38]]);
         let mut salt = [0u8; 16];
         salt.copy_from_slice(&h[12..28]);
         let mut nonce_prefix = [0u8; 7];
         nonce_prefix.copy_from_slice(&h[28..35]);
-        Ok(Header { iterations, salt, nonce_prefix, segment_size })
+        let header = Header { iterations, argon2id, salt, nonce_prefix, segment_size };
+        header.check()?;
+        Ok(header)
+    }
+
+    /// Derives the key of `password` with this header's KDF, salt and cost.
+    pub fn derive_key(&self, password: &str) -> Result<[u8; 32], CryptoError> {
+        match self.argon2id {
+            Some(cost) => derive_key_argon2id(password, &self.salt, cost),
+            None => Ok(derive_key(password, &self.salt, self.iterations)),
+        }
     }
 }
 
@@ -240,12 +350,12 @@ pub fn derive_key(password: &str, salt: &[u8; 16], iterations: u32) -> [u8; 32] 
     key
 }
 
-fn cipher_of(secret: &Secret, salt: &[u8; 16], iterations: u32) -> Aes256Gcm {
+fn cipher_of(secret: &Secret, header: &Header) -> Result<Aes256Gcm, CryptoError> {
     let key = match secret {
-        Secret::Password(p) => derive_key(p, salt, iterations),
+        Secret::Password(p) => header.derive_key(p)?,
         Secret::Key(k) => *k,
     };
-    Aes256Gcm::new(&key.into())
+    Ok(Aes256Gcm::new(&key.into()))
 }
 
 /// The nonce of segment `j`: prefix ‖ u32_be(j) ‖ last flag.
@@ -281,11 +391,11 @@ impl fmt::Debug for Encryptor {
 }
 
 impl Encryptor {
-    /// Validates the parameters and derives the key (for a password, this runs PBKDF2).
+    /// Validates the parameters and derives the key (for a password, this runs the KDF).
     pub fn new(params: &EncryptionParams) -> Result<Self, CryptoError> {
         params.validate()?;
         Ok(Encryptor {
-            cipher: cipher_of(&params.secret, &params.salt, params.iterations),
+            cipher: cipher_of(&params.secret, &params.header_fields())?,
             header: params.header(),
             prefix: params.nonce_prefix,
             segment: params.segment_size as usize,
@@ -450,7 +560,7 @@ impl Decryptor {
             hb.copy_from_slice(&self.buf[..HEADER_LEN]);
             let h = Header::parse(&hb)?;
             let cipher = match &self.key {
-                DecryptKey::Password(p) => cipher_of(&Secret::Password(p.clone()), &h.salt, h.iterations),
+                DecryptKey::Password(p) => cipher_of(&Secret::Password(p.clone()), &h)?,
                 DecryptKey::Key(k) => Aes256Gcm::new(&(*k).into()),
             };
             self.buf.drain(..HEADER_LEN);
@@ -529,6 +639,7 @@ mod tests {
             salt: [7; 16],
             nonce_prefix: [1, 2, 3, 4, 5, 6, 7],
             iterations: MIN_ITERATIONS,
+            argon2id: None,
             segment_size,
         }
     }

@@ -7,7 +7,7 @@ pub mod encrypt;
 pub mod gzip;
 pub mod zip;
 
-pub use encrypt::{decrypt_stream, CryptoError, Decryptor, EncryptionParams, Encryptor, Secret};
+pub use encrypt::{decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret};
 pub use gzip::GzipTransform;
 pub use zip::{ZipContainer, ZipTransform, ZipWriter};
 

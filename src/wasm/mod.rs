@@ -162,6 +162,16 @@ fn encryption_of(enc: &JsValue) -> Result<Option<EncryptionParams>, JsValue> {
             s => bytes_of::<16>(&s, "encryption.salt")?,
         };
         let mut p = EncryptionParams::with_password(&pw, salt, prefix);
+        match get(enc, "kdf").as_string().as_deref() {
+            None | Some("pbkdf2") => {}
+            Some("argon2id") => p.argon2id = Some(crate::sink::Argon2Cost::DEFAULT),
+            Some(other) => {
+                return Err(option_error(
+                    "encryption.kdf",
+                    &format!("must be \"pbkdf2\" or \"argon2id\", got {other:?}"),
+                ))
+            }
+        }
         let it = get(enc, "iterations");
         if !it.is_undefined() {
             p.iterations = u64_of(&it)
@@ -178,6 +188,17 @@ fn encryption_of(enc: &JsValue) -> Result<Option<EncryptionParams>, JsValue> {
     }
     params.validate().map_err(|e| option_error("encryption", &e.to_string()))?;
     Ok(Some(params))
+}
+
+/// `Argon2id(password, salt, cost)`: the 32-byte key of a PGENC1 header with KDF id 2, for the
+/// JS decryptor (`js/decrypt.js`). Refuses a cost outside the limits every decryptor enforces.
+#[wasm_bindgen(js_name = argon2idKey)]
+pub fn argon2id_key(password: &str, salt: &[u8], memory_mib: u16, passes: u8, lanes: u8) -> Result<Vec<u8>, JsValue> {
+    let salt: [u8; 16] = salt.try_into().map_err(|_| option_error("salt", "must be 16 bytes"))?;
+    let cost = crate::sink::Argon2Cost { memory_mib, passes, lanes };
+    crate::sink::encrypt::derive_key_argon2id(password, &salt, cost)
+        .map(|k| k.to_vec())
+        .map_err(|e| option_error("kdf", &e.to_string()))
 }
 
 /// The synchronous generation engine (one job).
@@ -198,9 +219,9 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Builds an engine. `options`: `{format, compression, chunkSize, chunkBytes, shard: {index,
-    /// count}, range: [start, end], startIndex, seed, patients, calibration}` (`calibration: true`
-    /// accumulates the calibration report: [`Engine::calibration_counts`]).
+    /// Builds an engine. `options`: `{format, compression, csvRaw, chunkSize, chunkBytes, shard:
+    /// {index, count}, range: [start, end], startIndex, seed, patients, calibration}`
+    /// (`calibration: true` accumulates the calibration report: [`Engine::calibration_counts`]).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<Engine, JsValue> {
         let mut scenario = parse(&config)?;
@@ -212,6 +233,10 @@ impl Engine {
         if let Some(c) = get(&options, "compression").as_string() {
             opts.compression =
                 Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
+        }
+        let raw = get(&options, "csvRaw");
+        if !raw.is_undefined() {
+            opts.csv_raw = raw.as_bool().ok_or_else(|| option_error("csvRaw", "must be true or false"))?;
         }
         let cs = get(&options, "chunkSize");
         if !cs.is_undefined() {

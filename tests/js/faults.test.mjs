@@ -109,7 +109,7 @@ test("an abort stops within one chunk at a record boundary and counts what was w
   const ac = new AbortController();
   const parts = [];
   const writable = new WritableStream({
-    write(c) {
+    async write(c) {
       parts.push(Buffer.from(c));
       if (parts.length === 5) ac.abort();
     },
@@ -139,4 +139,97 @@ test("nextChunk and iteration count the records they hand over", async () => {
   let n = 0;
   for await (const _ of new Generator(CONFIG, { chunkSize: 250 })) n += 1;
   assert.equal(n, 12);
+});
+
+// Issue #15, 6: a run has one consumer, and free() ends it.
+
+test("nextChunk() and a second consumer throw once pipeTo has started; the sink gets every record", async () => {
+  const gen = new Generator({ total_patients: 500, seed: 3 }, { chunkSize: 100 });
+  const parts = [];
+  const writable = new WritableStream({
+    async write(c) {
+      parts.push(Buffer.from(c));
+      // In the middle of the run: every synchronous or second consumer is refused.
+      assert.throws(() => gen.nextChunk(), /consumed by pipeTo/);
+      assert.throws(() => gen.nextChunkView(), /consumed by pipeTo/);
+      assert.throws(() => gen.readable(), /already started/);
+      await assert.rejects(gen[Symbol.asyncIterator]().next(), /already started/);
+    },
+  });
+  const running = gen.pipeTo(writable);
+  assert.throws(() => gen.nextChunk(), /consumed by pipeTo/);
+  await assert.rejects(gen.pipeTo(new WritableStream()), /already started/);
+  await running;
+  const got = lines(Buffer.concat(parts));
+  assert.equal(got.length, 500, "the sink has all 500 records");
+  assert.deepEqual(got.map((l) => JSON.parse(l).id), [...Array(500).keys()], "records 0…499 in order");
+  assert.equal(gen.counters.recordsWritten, 500);
+});
+
+test("readable() and iteration are single consumers too", async () => {
+  const a = new Generator({ total_patients: 300, seed: 3 }, { chunkSize: 100 });
+  const reader = a.readable().getReader();
+  await reader.read();
+  assert.throws(() => a.nextChunk(), /consumed by pipeTo, readable\(\) or iteration/);
+  await assert.rejects(a.pipeTo(new WritableStream()), /already started/);
+  const b = new Generator({ total_patients: 300, seed: 3 }, { chunkSize: 100 });
+  const it = b[Symbol.asyncIterator]();
+  await it.next();
+  assert.throws(() => b.nextChunkView(), /consumed/);
+  assert.throws(() => b.readable(), /already started/);
+  // Synchronous use first claims the run too: no stream can start after it.
+  const c = new Generator({ total_patients: 300, seed: 3 }, { chunkSize: 100 });
+  c.nextChunk();
+  await assert.rejects(c.pipeTo(new WritableStream()), /already started/);
+});
+
+test("free() during pipeTo aborts the sink; afterwards every method throws 'generator was freed'", async () => {
+  const gen = new Generator({ total_patients: 100000, seed: 3 }, { chunkSize: 100 });
+  let aborted;
+  let writes = 0;
+  const writable = new WritableStream({
+    write() {
+      writes += 1;
+      if (writes === 3) gen.free();
+      return new Promise((r) => setTimeout(r, 1));
+    },
+    abort(reason) {
+      aborted = reason;
+    },
+  });
+  await assert.rejects(gen.pipeTo(writable), /generator was freed/);
+  assert.ok(aborted, "the sink was aborted");
+  assert.match(String(aborted?.message ?? aborted), /generator was freed/);
+  assert.ok(writes <= 4, `no chunk after free (${writes} writes)`);
+  const calls = {
+    nextChunk: () => gen.nextChunk(),
+    nextChunkView: () => gen.nextChunkView(),
+    metrics: () => gen.metrics(),
+    readable: () => gen.readable(),
+    iterate: () => gen[Symbol.asyncIterator]().next(),
+    seed: () => gen.seed,
+    fileName: () => gen.fileName,
+    contentType: () => gen.contentType,
+    done: () => gen.done,
+    counters: () => gen.counters,
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    let error;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    assert.equal(error?.message, "generator was freed", name);
+  }
+  await assert.rejects(gen.pipeTo(new WritableStream()), { message: "generator was freed" });
+  gen.free(); // a second free() is harmless
+});
+
+test("free() while a readable() is being read errors the stream", async () => {
+  const gen = new Generator({ total_patients: 100000, seed: 3 }, { chunkSize: 100 });
+  const reader = gen.readable().getReader();
+  await reader.read();
+  gen.free();
+  await assert.rejects(reader.read(), /generator was freed/);
 });

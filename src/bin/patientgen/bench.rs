@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use patientgen::{Format, Job, JobOptions};
 
+use super::term::{note, say};
 use super::FormatArg;
 
 /// The table's patient counts unless `--patients` is given.
@@ -111,23 +112,23 @@ pub fn run(args: BenchArgs) -> i32 {
         v
     };
     if let Some(bad) = sizes.iter().find(|&&n| !(1..=patientgen::config::MAX_PATIENTS).contains(&n)) {
-        eprintln!("--patients: every count must be between 1 and {}, got {bad}", patientgen::config::MAX_PATIENTS);
+        note!("--patients: every count must be between 1 and {}, got {bad}", patientgen::config::MAX_PATIENTS);
         return super::EXIT_INPUT;
     }
     let exe = match std::env::current_exe() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: locating the patientgen executable: {e}");
+            note!("error: locating the patientgen executable: {e}");
             return super::EXIT_IO;
         }
     };
     let wasm = if args.no_wasm { Err("skipped (--no-wasm)".to_string()) } else { wasm_runner() };
 
-    println!("| {} |", COLUMNS.join(" | "));
-    println!("|{}", "---:|".repeat(COLUMNS.len()));
+    say!("| {} |", COLUMNS.join(" | "));
+    say!("|{}", "---:|".repeat(COLUMNS.len()));
     let mut notes = Vec::new();
     for &n in &sizes {
-        eprintln!("bench: {n} patients (native)");
+        note!("bench: {n} patients (native)");
         let native = match measure(
             Command::new(&exe).args(["bench", "--format", format.as_str(), "--child"]).arg(n.to_string()),
         ) {
@@ -139,7 +140,7 @@ pub fn run(args: BenchArgs) -> i32 {
         };
         let wasm_sample = match &wasm {
             Ok((node, script)) => {
-                eprintln!("bench: {n} patients (wasm in Node)");
+                note!("bench: {n} patients (wasm in Node)");
                 let mut cmd = Command::new(node);
                 cmd.arg(script).args(["--format", format.as_str(), "--patients"]).arg(n.to_string());
                 match measure(&mut cmd) {
@@ -152,24 +153,24 @@ pub fn run(args: BenchArgs) -> i32 {
             }
             Err(_) => None,
         };
-        println!("{}", row(n, native, wasm_sample));
+        say!("{}", row(n, native, wasm_sample));
         let _ = std::io::stdout().flush();
     }
-    println!();
+    say!("");
     if let Err(why) = &wasm {
-        println!("wasm column: {why}.");
+        say!("wasm column: {why}.");
     }
     for note in &notes {
-        println!("error: {note}");
+        say!("error: {note}");
     }
-    println!(
+    say!(
         "Default scenario, seed {SEED}, {}, null sink (bytes counted; wasm reads each chunk \
          through a view of its memory, or copies it where stated); each N in a fresh process after \
          {WARMUP} untimed patients; time = best of max(2, min(100, 300000/N)) runs; MB = 10^6 bytes; \
          wasm memory = linear memory at the end.",
         format.as_str()
     );
-    println!("Machine: {}, {} cores; patientgen {}.", cpu_model(), cores(), patientgen::VERSION);
+    say!("Machine: {}, {} cores; patientgen {}.", cpu_model(), cores(), patientgen::VERSION);
     if notes.is_empty() {
         0
     } else {
@@ -187,13 +188,13 @@ fn child(n: u64, format: Format) -> i32 {
         let t0 = Instant::now();
         let mut cfg = patientgen::parse_scenario("{}")
             .map_err(|e| {
-                eprintln!("error: the default scenario: {e}");
+                note!("error: the default scenario: {e}");
                 super::EXIT_INPUT
             })?
             .resolved;
         cfg.total_patients = patients;
         let mut job = Job::new(&cfg, SEED, &opts).map_err(|e| {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             super::EXIT_INPUT
         })?;
         let mut counted = 0u64;
@@ -202,7 +203,7 @@ fn child(n: u64, format: Format) -> i32 {
             Ok::<(), std::convert::Infallible>(())
         });
         if let Err(patientgen::job::RunError::Job(e)) = r {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return Err(super::EXIT_IO);
         }
         Ok((t0.elapsed().as_secs_f64(), counted, job.counters().chunks))
@@ -218,7 +219,7 @@ fn child(n: u64, format: Format) -> i32 {
     };
     match measure() {
         Ok((secs, bytes, chunks)) => {
-            println!("n={n} secs={secs:.9} bytes={bytes} chunks={chunks} rss_kib={}", peak_rss_kib().unwrap_or(0));
+            say!("n={n} secs={secs:.9} bytes={bytes} chunks={chunks} rss_kib={}", peak_rss_kib().unwrap_or(0));
             0
         }
         Err(code) => code,

@@ -7,16 +7,26 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use patientgen::{config, shard_range, Compression, Format, Job, JobOptions, Metrics, Scenario};
+use sha2::Digest;
 
 #[path = "bench.rs"]
 mod bench;
+#[path = "output.rs"]
+mod output;
 #[path = "report.rs"]
 mod report;
+#[path = "term.rs"]
+pub(crate) mod term;
+
+use output::{AtomicFile, Fingerprint, Refused};
+use term::{note, say};
 
 /// Exit code for invalid input.
 const EXIT_INPUT: i32 = 1;
 /// Exit code for I/O errors.
 const EXIT_IO: i32 = 2;
+/// Longest time between two rewrites of a resumable run's fingerprint.
+const FINGERPRINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -43,17 +53,28 @@ enum Command {
     /// Print the scaling table (native and wasm in Node): time, patients/s, MB/s, chunks, peak memory.
     Bench(bench::BenchArgs),
     /// Decrypt a PGENC1 file (password from --password-file or PATIENTGEN_PASSWORD).
-    Decrypt {
-        /// File holding the password (its first line).
-        #[arg(long)]
-        password_file: Option<PathBuf>,
-        /// Encrypted input (`-` for stdin).
-        input: PathBuf,
-        /// Decrypted output (`-` for stdout).
-        output: PathBuf,
-    },
+    Decrypt(DecryptArgs),
     /// Print the calibration report of an NDJSON file: outcomes, %KIA, %DOW, CFR, times to care (docs/REPORT.md).
     Report(report::ReportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DecryptArgs {
+    /// File holding the password (its first line).
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// Encrypted input (`-` for stdin).
+    input: PathBuf,
+    /// Decrypted output (`-` for stdout); written to OUT.partial and renamed on success only.
+    output: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum KdfArg {
+    /// PBKDF2-HMAC-SHA256, 600,000 iterations.
+    Pbkdf2,
+    /// Argon2id, 64 MiB, 3 passes, 4 lanes (RFC 9106 §4).
+    Argon2id,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -113,9 +134,16 @@ struct GenerateArgs {
     /// Compression.
     #[arg(long, value_enum, default_value = "none")]
     compress: CompressArg,
-    /// Encrypt the output (PGENC1: AES-256-GCM, PBKDF2-HMAC-SHA256); appends `.pgenc` by convention.
+    /// Encrypt the output (PGENC1: AES-256-GCM, PBKDF2-HMAC-SHA256 or Argon2id); appends `.pgenc` by convention.
     #[arg(long)]
     encrypt: bool,
+    /// Key derivation of --encrypt.
+    #[arg(long, value_enum, default_value = "pbkdf2", requires = "encrypt")]
+    kdf: KdfArg,
+    /// CSV: keep text cells that start with =, +, -, @, tab or CR as they are (by default they are
+    /// neutralised against spreadsheet formula injection, docs/OUTPUT.md).
+    #[arg(long)]
+    csv_raw: bool,
     /// File holding the encryption password (its first line); else PATIENTGEN_PASSWORD.
     #[arg(long, requires = "encrypt")]
     password_file: Option<PathBuf>,
@@ -128,7 +156,7 @@ struct GenerateArgs {
     /// Generate only shard K of N (0-based), e.g. 2/4.
     #[arg(long)]
     shard: Option<String>,
-    /// Output file, or `-` for stdout (the default).
+    /// Output file (written to FILE.partial, renamed on success), or `-` for stdout (the default).
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
     /// Progress on stderr.
@@ -137,7 +165,8 @@ struct GenerateArgs {
     /// Write Prometheus metrics to this file at the end.
     #[arg(long)]
     metrics: Option<PathBuf>,
-    /// Continue an interrupted ndjson or csv file (-o FILE) after its last complete record.
+    /// Continue the interrupted ndjson or csv run of -o FILE (FILE.partial, verified against its
+    /// fingerprint).
     #[arg(long)]
     resume: bool,
 }
@@ -147,21 +176,28 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let printed = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => match printed {
+                    Ok(()) => term::finish(0),
+                    Err(e) => {
+                        note!("error: writing stdout: {e}");
+                        EXIT_IO
+                    }
+                },
                 _ => EXIT_INPUT,
             };
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Generate(args) => generate(args),
         Command::Validate { file } => validate(&file),
         Command::Presets => presets(),
         Command::Bench(args) => bench::run(args),
-        Command::Decrypt { password_file, input, output } => decrypt(password_file.as_deref(), &input, &output),
+        Command::Decrypt(args) => decrypt(&args),
         Command::Report(args) => report::run(args),
-    }
+    };
+    term::finish(code)
 }
 
 fn read_input(path: &Path) -> Result<String, i32> {
@@ -174,22 +210,22 @@ fn read_input(path: &Path) -> Result<String, i32> {
         File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes)).map(|_| ())
     };
     if let Err(e) = r {
-        eprintln!("error: reading {}: {e}", path.display());
+        note!("error: reading {}: {e}", path.display());
         return Err(EXIT_IO);
     }
     if bytes.len() as u64 == cap {
-        eprintln!("{}: document larger than 1 MiB", path.display());
+        note!("{}: document larger than 1 MiB", path.display());
         return Err(EXIT_INPUT);
     }
     String::from_utf8(bytes).map_err(|e| {
-        eprintln!("{}: not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to());
+        note!("{}: not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to());
         EXIT_INPUT
     })
 }
 
 fn print_config_errors(errors: &config::ConfigErrors) {
     for e in &errors.0 {
-        eprintln!("{e}");
+        note!("{e}");
     }
 }
 
@@ -200,9 +236,9 @@ fn validate(file: &Path) -> i32 {
     };
     match patientgen::parse_scenario(&text) {
         Ok(s) => {
-            println!("{}", patientgen::resolved_pretty_json(&s.resolved));
+            say!("{}", patientgen::resolved_pretty_json(&s.resolved));
             for key in &s.ignored_keys {
-                eprintln!("{key}: accepted and ignored (not used by patientgen)");
+                note!("{key}: accepted and ignored (not used by patientgen)");
             }
             0
         }
@@ -214,9 +250,9 @@ fn validate(file: &Path) -> i32 {
 }
 
 fn presets() -> i32 {
-    println!("{:<20} {:<34} {:>8} {:>5}  warfare types", "id", "name", "patients", "days");
+    say!("{:<20} {:<34} {:>8} {:>5}  warfare types", "id", "name", "patients", "days");
     for p in config::presets::presets() {
-        println!("{:<20} {:<34} {:>8} {:>5}  {}", p.id, p.name, p.total_patients, p.days, p.warfare_type.as_str());
+        say!("{:<20} {:<34} {:>8} {:>5}  {}", p.id, p.name, p.total_patients, p.days, p.warfare_type.as_str());
     }
     0
 }
@@ -225,7 +261,7 @@ fn presets() -> i32 {
 fn random_seed() -> Result<u64, i32> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| {
-        eprintln!("error: drawing a random seed: {e}");
+        note!("error: drawing a random seed: {e}");
         EXIT_IO
     })?;
     Ok(u64::from_le_bytes(b))
@@ -241,156 +277,6 @@ fn parse_shard(s: &str) -> Option<(u64, u64)> {
     Some((k.trim().parse().ok()?, n.trim().parse().ok()?))
 }
 
-/// Creates the output file, or for `--resume` (`keep = Some(bytes)`) opens it, cuts it to the
-/// bytes kept and positions at its end.
-fn open_output(path: &Path, keep: Option<u64>) -> io::Result<File> {
-    let Some(keep) = keep else { return File::create(path) };
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
-    f.set_len(keep)?;
-    io::Seek::seek(&mut f, io::SeekFrom::Start(keep))?;
-    Ok(f)
-}
-
-/// Where `--resume` continues: the bytes of the existing file to keep and the range still to generate.
-struct ResumePoint {
-    keep: u64,
-    range: std::ops::Range<u64>,
-}
-
-/// Complete records at the start of an ndjson or csv byte stream (DOMAIN.md §9): an ndjson record
-/// ends with `\n`; a csv record (the header row included) with CRLF outside quotes (RFC 4180, so
-/// quoted fields may hold CR and LF).
-#[derive(Default)]
-struct RecordScanner {
-    csv: bool,
-    in_quotes: bool,
-    prev_cr: bool,
-    /// Record terminators seen.
-    ends: u64,
-    /// Offset just after the last terminator.
-    last_end: u64,
-    offset: u64,
-}
-
-impl RecordScanner {
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.offset += 1;
-            let end = if !self.csv {
-                b == b'\n'
-            } else if self.in_quotes {
-                self.in_quotes = b != b'"';
-                false
-            } else {
-                self.in_quotes = b == b'"';
-                b == b'\n' && self.prev_cr
-            };
-            self.prev_cr = b == b'\r';
-            if end {
-                self.ends += 1;
-                self.last_end = self.offset;
-            }
-        }
-    }
-}
-
-/// Checks the `--resume` options, scans the existing output and returns where to continue.
-fn resume_point(
-    args: &GenerateArgs,
-    cfg: &patientgen::Resolved,
-    seed: u64,
-    range: Option<std::ops::Range<u64>>,
-) -> Result<ResumePoint, i32> {
-    let refuse = |msg: String| {
-        eprintln!("error: --resume: {msg}");
-        Err(EXIT_INPUT)
-    };
-    let path = match args.output.as_deref() {
-        Some(p) if p.as_os_str() != "-" => p,
-        _ => return refuse("needs -o FILE (it continues an existing output file)".into()),
-    };
-    let format = args.format.format();
-    if !matches!(format, Format::Ndjson | Format::Csv) {
-        return refuse(format!(
-            "only ndjson and csv output can be continued, not {} (its framing wraps the records)",
-            format.as_str()
-        ));
-    }
-    if !matches!(args.compress, CompressArg::None) || args.encrypt {
-        return refuse("a compressed or encrypted output cannot be continued; resume uncompressed output only".into());
-    }
-    let range = range.unwrap_or(0..cfg.total_patients);
-    if range.start > range.end || range.end > cfg.total_patients {
-        return Ok(ResumePoint { keep: 0, range }); // Job::new reports the invalid range
-    }
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ResumePoint { keep: 0, range }),
-        Err(e) => {
-            eprintln!("error: reading {}: {e}", path.display());
-            return Err(EXIT_IO);
-        }
-    };
-    let mut scan = RecordScanner { csv: format == Format::Csv, ..RecordScanner::default() };
-    let mut block = vec![0u8; 1 << 16];
-    loop {
-        match file.read(&mut block) {
-            Ok(0) => break,
-            Ok(n) => scan.feed(block.get(..n).unwrap_or_default()),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                eprintln!("error: reading {}: {e}", path.display());
-                return Err(EXIT_IO);
-            }
-        }
-    }
-    // The csv header row is the prefix of a range that starts at 0 (DOMAIN.md §9).
-    let header = u64::from(scan.csv && range.start == 0 && range.end > 0);
-    let done = scan.ends.saturating_sub(header);
-    if done == 0 {
-        return Ok(ResumePoint { keep: 0, range }); // nothing worth keeping: start over
-    }
-    if done > range.end - range.start {
-        return refuse(format!(
-            "{} holds {done} records, more than the {} of this run; is it the output of another run?",
-            path.display(),
-            range.end - range.start
-        ));
-    }
-    // The last complete record must be the one this scenario and seed give at its index.
-    let last = range.start + done - 1;
-    let opts = JobOptions { format, range: Some(last..last + 1), ..JobOptions::default() };
-    let mut expected = Vec::new();
-    let generated = Job::new(cfg, seed, &opts)
-        .and_then(|mut job| loop {
-            if job.next_chunk(&mut expected)?.done {
-                break Ok(());
-            }
-        })
-        .is_ok();
-    let start = scan.last_end.checked_sub(expected.len() as u64);
-    let mut found = vec![0u8; expected.len()];
-    let same = generated
-        && start.is_some_and(|s| {
-            io::Seek::seek(&mut file, io::SeekFrom::Start(s)).is_ok() && file.read_exact(&mut found).is_ok()
-        })
-        && found == expected;
-    if !same {
-        return refuse(format!(
-            "the last complete record of {} (index {last}) is not what this scenario and seed generate; \
-             give the same --config/--preset, --patients and --seed as the interrupted run",
-            path.display()
-        ));
-    }
-    eprintln!(
-        "resuming {} after {done} complete records (index {}), {} bytes kept",
-        path.display(),
-        range.start + done,
-        scan.last_end
-    );
-    Ok(ResumePoint { keep: scan.last_end, range: range.start + done..range.end })
-}
-
 /// The scenario of the `generate` flags with `--patients` and `--seed` applied.
 fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
     let text = match (&args.config, &args.preset) {
@@ -404,7 +290,7 @@ fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
     })?;
     if let Some(n) = args.patients {
         if !(1..=config::MAX_PATIENTS).contains(&n) {
-            eprintln!("total_patients: must be between 1 and {}, got {n}", config::MAX_PATIENTS);
+            note!("total_patients: must be between 1 and {}, got {n}", config::MAX_PATIENTS);
             return Err(EXIT_INPUT);
         }
         scenario.resolved.total_patients = n;
@@ -425,26 +311,55 @@ fn password(file: Option<&Path>) -> Result<String, i32> {
     match std::env::var("PATIENTGEN_PASSWORD") {
         Ok(p) => Ok(p),
         Err(_) => {
-            eprintln!("error: encryption needs --password-file F or the PATIENTGEN_PASSWORD environment variable");
+            note!("error: encryption needs --password-file F or the PATIENTGEN_PASSWORD environment variable");
             Err(EXIT_INPUT)
         }
     }
 }
 
 /// Fresh salt and nonce prefix from OS randomness (never reused: DOMAIN.md §10.3).
-fn encryption_params(password: &str) -> Result<patientgen::sink::EncryptionParams, i32> {
+fn encryption_params(password: &str, kdf: KdfArg) -> Result<patientgen::sink::EncryptionParams, i32> {
     let mut salt = [0u8; 16];
     let mut prefix = [0u8; 7];
     getrandom::fill(&mut salt).and_then(|_| getrandom::fill(&mut prefix)).map_err(|e| {
-        eprintln!("error: drawing random salt and nonce: {e}");
+        note!("error: drawing random salt and nonce: {e}");
         EXIT_IO
     })?;
-    Ok(patientgen::sink::EncryptionParams::with_password(password, salt, prefix))
+    let mut params = patientgen::sink::EncryptionParams::with_password(password, salt, prefix);
+    if kdf == KdfArg::Argon2id {
+        params.argon2id = Some(patientgen::sink::Argon2Cost::DEFAULT);
+    }
+    Ok(params)
 }
 
-fn decrypt(password_file: Option<&Path>, input: &Path, output: &Path) -> i32 {
+/// Prints a refusal and returns its exit code.
+fn refused(r: Refused) -> i32 {
+    note!("{}", r.0);
+    r.1
+}
+
+fn decrypt(args: &DecryptArgs) -> i32 {
     use patientgen::sink::CryptoError;
-    let password = match password(password_file) {
+    let (input, output) = (args.input.as_path(), args.output.as_path());
+    let target = if output.as_os_str() == "-" {
+        None
+    } else {
+        match output::target_of(output) {
+            Ok(t) => Some(t),
+            Err(r) => return refused(r),
+        }
+    };
+    if let Some(t) = &target {
+        if input.as_os_str() != "-" && output::same_file(input, t) {
+            note!(
+                "error: {} and {} are the same file; decrypt into another file (the ciphertext is left untouched)",
+                input.display(),
+                output.display()
+            );
+            return EXIT_INPUT;
+        }
+    }
+    let password = match password(args.password_file.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -454,57 +369,113 @@ fn decrypt(password_file: Option<&Path>, input: &Path, output: &Path) -> i32 {
         match File::open(input) {
             Ok(f) => Box::new(io::BufReader::new(f)),
             Err(e) => {
-                eprintln!("error: opening {}: {e}", input.display());
+                note!("error: opening {}: {e}", input.display());
                 return EXIT_IO;
             }
         }
     };
-    let to_file = output.as_os_str() != "-";
-    let writer: Box<dyn Write> = if to_file {
-        match File::create(output) {
-            Ok(f) => Box::new(io::BufWriter::new(f)),
+    let code_of = |e: &CryptoError| match e {
+        CryptoError::Io(_) => EXIT_IO,
+        _ => EXIT_INPUT,
+    };
+    let Some(target) = target else {
+        return match patientgen::sink::decrypt_stream(reader, io::stdout().lock(), &password) {
+            Ok(_) => 0,
             Err(e) => {
-                eprintln!("error: creating {}: {e}", output.display());
-                return EXIT_IO;
+                note!("error: {e}");
+                code_of(&e)
             }
-        }
-    } else {
-        Box::new(io::stdout().lock())
+        };
     };
-    match patientgen::sink::decrypt_stream(reader, writer, &password) {
-        Ok(_) => 0,
+    // Plaintext goes to an unnamed temporary file beside OUT (mode 0600), named and renamed over
+    // OUT only once the whole stream authenticated; on any failure, or a kill, it is gone and OUT
+    // is what it was.
+    let mut file = match AtomicFile::open_unnamed(&target, 0o600) {
+        Ok(f) => f,
+        Err(r) => return refused(r),
+    };
+    let result = patientgen::sink::decrypt_stream(reader, io::BufWriter::new(file.file()), &password);
+    match result {
+        Ok(_) => match file.commit() {
+            Ok(()) => 0,
+            Err(e) => {
+                note!("error: writing {}: {e}", output.display());
+                EXIT_IO
+            }
+        },
         Err(e) => {
-            eprintln!("error: {e}");
-            // Unauthenticated output is worthless: leave nothing behind.
-            if to_file {
-                let _ = std::fs::remove_file(output);
+            note!("error: {e}");
+            if !term::stderr_failed() {
+                note!("{} was not changed", output.display());
             }
-            match e {
-                CryptoError::Io(_) => EXIT_IO,
-                _ => EXIT_INPUT,
-            }
+            code_of(&e)
         }
     }
 }
 
 enum Output {
     Stdout(io::Stdout),
-    File(File, PathBuf),
+    File(AtomicFile),
 }
 
 impl Output {
     fn write_chunk(&mut self, b: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(s) => s.lock().write_all(b),
-            Output::File(f, _) => f.write_all(b),
+            Output::File(f) => f.file().write_all(b),
         }
     }
-    fn name(&self) -> String {
-        match self {
-            Output::Stdout(_) => "stdout".into(),
-            Output::File(_, p) => p.display().to_string(),
-        }
+}
+
+/// The fingerprint fields of a generate run (its progress still empty).
+fn fingerprint(
+    cfg: &patientgen::Resolved,
+    seed: u64,
+    args: &GenerateArgs,
+    range: &std::ops::Range<u64>,
+) -> Fingerprint {
+    Fingerprint {
+        generator: format!("patientgen {}, output {}", patientgen::VERSION, patientgen::format::OUTPUT_VERSION),
+        config_sha256: cfg.config_sha256(),
+        seed: seed.to_string(),
+        format: args.format.format().as_str().to_string(),
+        compression: compression_of(args.compress).as_str().to_string(),
+        csv_raw: args.csv_raw,
+        range: [range.start, range.end],
+        bytes: 0,
+        records: 0,
+        sha256: output::hex(&sha2::Sha256::digest(b"")),
     }
+}
+
+fn compression_of(c: CompressArg) -> Compression {
+    match c {
+        CompressArg::None => Compression::None,
+        CompressArg::Gzip => Compression::Gzip,
+        CompressArg::Zip => Compression::Zip,
+    }
+}
+
+/// Refuses `--resume` options that cannot continue a file.
+fn resume_options_ok(args: &GenerateArgs) -> Result<(), i32> {
+    let refuse = |msg: &str| {
+        note!("error: --resume: {msg}");
+        Err(EXIT_INPUT)
+    };
+    if args.output.as_deref().is_none_or(|p| p.as_os_str() == "-") {
+        return refuse("needs -o FILE (it continues the interrupted run of FILE)");
+    }
+    let format = args.format.format();
+    if !matches!(format, Format::Ndjson | Format::Csv) {
+        return refuse(&format!(
+            "only ndjson and csv output can be continued, not {} (its framing wraps the records)",
+            format.as_str()
+        ));
+    }
+    if !matches!(args.compress, CompressArg::None) || args.encrypt {
+        return refuse("a compressed or encrypted output cannot be continued; resume uncompressed output only");
+    }
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> i32 {
@@ -518,51 +489,56 @@ fn generate(args: GenerateArgs) -> i32 {
         (Some(r), _) => match parse_range(r) {
             Some(r) => Some(r),
             None => {
-                eprintln!("--range: expected A..B with integers, got {r:?}");
+                note!("--range: expected A..B with integers, got {r:?}");
                 return EXIT_INPUT;
             }
         },
         (None, Some(s)) => match parse_shard(s).map(|(k, n)| shard_range(total, k, n)) {
             Some(Ok(r)) => Some(r),
             Some(Err(e)) => {
-                eprintln!("--shard: {e}");
+                note!("--shard: {e}");
                 return EXIT_INPUT;
             }
             None => {
-                eprintln!("--shard: expected K/N with integers, got {s:?}");
+                note!("--shard: expected K/N with integers, got {s:?}");
                 return EXIT_INPUT;
             }
         },
         (None, None) => None,
     };
     let format = args.format.format();
-    // --resume: keep the existing file up to its last complete record and generate the rest.
-    let (range, keep) = if args.resume {
-        match resume_point(&args, cfg, seed, range) {
-            Ok(p) => (Some(p.range), Some(p.keep)),
-            Err(code) => return code,
+    if args.resume {
+        if let Err(code) = resume_options_ok(&args) {
+            return code;
         }
-    } else {
-        (range, None)
+    }
+    let target = match args.output.as_deref() {
+        Some(p) if p.as_os_str() != "-" => match output::target_of(p) {
+            Ok(t) => Some(t),
+            Err(r) => return refused(r),
+        },
+        _ => None,
     };
-    let opts = JobOptions {
+    if let (Some(cfg_path), Some(t)) = (&args.config, &target) {
+        if output::same_file(cfg_path, t) {
+            note!("error: --config {} is also the output file; write elsewhere", cfg_path.display());
+            return EXIT_INPUT;
+        }
+    }
+    let mut opts = JobOptions {
         format,
         chunk_size: args.chunk_size,
-        range,
-        compression: match args.compress {
-            CompressArg::None => Compression::None,
-            CompressArg::Gzip => Compression::Gzip,
-            CompressArg::Zip => Compression::Zip,
-        },
+        range: range.clone(),
+        compression: compression_of(args.compress),
+        csv_raw: args.csv_raw,
         ..JobOptions::default()
     };
-    let mut opts = opts;
     if args.encrypt {
         let pw = match password(args.password_file.as_deref()) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        opts.encryption = match encryption_params(&pw) {
+        opts.encryption = match encryption_params(&pw, args.kdf) {
             Ok(p) => Some(p),
             Err(code) => return code,
         };
@@ -570,23 +546,72 @@ fn generate(args: GenerateArgs) -> i32 {
     let mut job = match Job::new(cfg, seed, &opts) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return EXIT_INPUT;
         }
     };
-    let mut out = match args.output.as_deref() {
+    let full = job.range();
+    // ndjson and csv without compression or encryption end every chunk at a record boundary:
+    // such a run keeps a fingerprint and can be resumed.
+    let resumable =
+        matches!(format, Format::Ndjson | Format::Csv) && opts.compression == Compression::None && !args.encrypt;
+    let mut print = fingerprint(cfg, seed, &args, &full);
+    let mut hash = sha2::Sha256::new();
+    let mut resuming = false;
+    let mut out = match &target {
         None => Output::Stdout(io::stdout()),
-        Some(p) if p.as_os_str() == "-" => Output::Stdout(io::stdout()),
-        Some(p) => match open_output(p, keep) {
-            Ok(f) => Output::File(f, p.to_path_buf()),
-            Err(e) => {
-                eprintln!("error: creating {}: {e}", p.display());
+        Some(t) => {
+            let resumed = if args.resume {
+                match output::resume(t, &print) {
+                    Ok(r) => r,
+                    Err(r) => return refused(r),
+                }
+            } else {
+                None
+            };
+            match resumed {
+                Some(r) => {
+                    let start = full.start + r.found.records;
+                    note!(
+                        "resuming {} after {} complete records (index {start}), {} bytes verified and kept",
+                        args.output.as_deref().unwrap_or(t).display(),
+                        r.found.records,
+                        r.found.bytes
+                    );
+                    opts.range = Some(start..full.end);
+                    job = match Job::new(cfg, seed, &opts) {
+                        Ok(j) => j,
+                        Err(e) => {
+                            note!("error: {e}");
+                            return EXIT_INPUT;
+                        }
+                    };
+                    print = r.found;
+                    hash = r.hash;
+                    resuming = true;
+                    Output::File(r.file)
+                }
+                None => match AtomicFile::open(t, 0o666, true, resumable) {
+                    Ok(f) => Output::File(f),
+                    Err(r) => return refused(r),
+                },
+            }
+        }
+    };
+    let out_name = match &args.output {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "stdout".to_string(),
+    };
+    if let (Output::File(_), Some(t)) = (&out, &target) {
+        if resumable {
+            if let Err(e) = print.store(t) {
+                note!("error: writing {}: {e}", output::fingerprint_of(t).display());
                 return EXIT_IO;
             }
-        },
-    };
+        }
+    }
     let r = job.range();
-    eprintln!(
+    note!(
         "patientgen {}: {} patients [{}..{}) of {}, seed {}, format {}, config_sha256 {}",
         patientgen::VERSION,
         r.end - r.start,
@@ -597,6 +622,13 @@ fn generate(args: GenerateArgs) -> i32 {
         format.as_str(),
         cfg.config_sha256()
     );
+    if term::stderr_failed() {
+        // Diagnostics cannot be shown: stop before writing anything (exit 2, OUT unchanged).
+        if let (Output::File(f), false) = (&mut out, resuming) {
+            f.discard_on_failure();
+        }
+        return EXIT_IO;
+    }
     let show = match args.progress {
         ProgressArg::Always => true,
         ProgressArg::Never => false,
@@ -619,8 +651,8 @@ fn generate(args: GenerateArgs) -> i32 {
     let mut metrics = Metrics::new();
     metrics.run_started();
     let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
-    let mut committed: u64 = keep.unwrap_or(0);
     let started = Instant::now();
+    let mut stored_at = started;
     let code = loop {
         buf.clear();
         let t0 = Instant::now();
@@ -628,48 +660,63 @@ fn generate(args: GenerateArgs) -> i32 {
         let report = match job.next_chunk(&mut buf) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("error: {e}");
+                note!("error: {e}");
                 metrics.observe_error("internal");
                 break EXIT_IO;
             }
         };
         let serialized = job.counters().bytes_serialized - serialized_before;
         metrics.observe_chunk(format, report.patients, serialized, report.bytes as u64, t0.elapsed().as_secs_f64());
-        if let Err(e) = out.write_chunk(&buf) {
-            // Keep the file at the last complete chunk so it ends at a record boundary.
-            if let Output::File(f, _) = &out {
-                let _ = f.set_len(committed);
+        let written = out.write_chunk(&buf).and_then(|()| {
+            if let (Output::File(_), Some(t), true) = (&out, &target, resumable) {
+                hash.update(&buf);
+                print.bytes += report.bytes as u64;
+                print.records += report.patients;
+                print.sha256 = output::hex(&hash.clone().finalize());
+                // Rewriting the fingerprint after every chunk costs a rename each (on ext4 a
+                // data flush): a few times a second is enough, the resume point is then at
+                // most FINGERPRINT_INTERVAL older.
+                if stored_at.elapsed() >= FINGERPRINT_INTERVAL {
+                    print.store(t)?;
+                    stored_at = Instant::now();
+                }
             }
-            eprintln!("error: writing {}: {e}", out.name());
+            Ok(())
+        });
+        if let Err(e) = written {
+            note!("error: writing {out_name}: {e}");
+            if let (Output::File(f), Some(t), true) = (&mut out, &target, resumable) {
+                // The partial file ends at its last complete chunk, a record boundary, and the
+                // fingerprint records it (if the disk still takes it; else an earlier one stays).
+                let _ = f.file().set_len(print.bytes);
+                let _ = print.store(t);
+                note!(
+                    "{} complete records are kept in {}: continue with the same command and --resume",
+                    print.records,
+                    f.partial().display()
+                );
+            }
             metrics.observe_error("output");
             break EXIT_IO;
         }
-        committed += report.bytes as u64;
         if let Some(b) = &bar {
             b.set_position(job.counters().patients_generated);
-            b.set_message(format!("{:.1} MB", committed as f64 / 1e6));
+            b.set_message(format!("{:.1} MB", job.counters().bytes_output as f64 / 1e6));
         }
         if report.done {
             break 0;
         }
     };
-    if code == 0 {
-        let flushed = match &mut out {
-            Output::Stdout(s) => s.flush(),
-            Output::File(f, _) => f.flush(),
-        };
-        if let Err(e) = flushed {
-            eprintln!("error: writing {}: {e}", out.name());
-            return EXIT_IO;
-        }
-    }
     if let Some(b) = bar {
         b.finish();
+    }
+    if code != 0 {
+        return code;
     }
     if show {
         let secs = started.elapsed().as_secs_f64();
         let c = job.counters();
-        eprintln!(
+        note!(
             "{} patients in {:.2} s ({:.0} patients/s, {:.1} MB/s)",
             c.patients_generated,
             secs,
@@ -678,43 +725,21 @@ fn generate(args: GenerateArgs) -> i32 {
         );
     }
     metrics.run_finished();
+    let done = match out {
+        Output::Stdout(mut s) => s.flush(),
+        // A diagnostic that could not be shown is an I/O error: OUT is not replaced.
+        Output::File(_) if term::stderr_failed() => return EXIT_IO,
+        Output::File(f) => f.commit(),
+    };
+    if let Err(e) = done {
+        note!("error: writing {out_name}: {e}");
+        return EXIT_IO;
+    }
     if let Some(path) = &args.metrics {
         if let Err(e) = std::fs::write(path, metrics.render()) {
-            eprintln!("error: writing {}: {e}", path.display());
+            note!("error: writing {}: {e}", path.display());
             return EXIT_IO;
         }
     }
     code
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RecordScanner;
-
-    fn scan(csv: bool, bytes: &[u8]) -> (u64, u64) {
-        let mut s = RecordScanner { csv, ..RecordScanner::default() };
-        // Byte by byte and whole: the state carries over block boundaries.
-        for b in bytes {
-            s.feed(std::slice::from_ref(b));
-        }
-        let mut whole = RecordScanner { csv, ..RecordScanner::default() };
-        whole.feed(bytes);
-        assert_eq!((s.ends, s.last_end), (whole.ends, whole.last_end));
-        (s.ends, s.last_end)
-    }
-
-    #[test]
-    fn csv_records_end_at_crlf_outside_quotes() {
-        let text = b"id,name\r\n1,\"a\r\nb\"\r\n2,\"x \"\"q\"\", \r\"\r\n3,\"unfinished\r\n";
-        // header, record 1 (CRLF inside quotes), record 2 (doubled quotes, a lone CR), then a cut record.
-        assert_eq!(scan(true, text), (3, (text.len() - b"3,\"unfinished\r\n".len()) as u64));
-        assert_eq!(scan(true, b"a,b\n1,2\n"), (0, 0), "a bare LF does not end a csv record");
-        assert_eq!(scan(true, b""), (0, 0));
-    }
-
-    #[test]
-    fn ndjson_records_end_at_lf() {
-        assert_eq!(scan(false, b"{\"a\":1}\n{\"a\":2}\n{\"a\""), (2, 16));
-        assert_eq!(scan(false, b"{\"a\":\"x\\ny\"}\n"), (1, 13), "an escaped newline is not a terminator");
-    }
 }

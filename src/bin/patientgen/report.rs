@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use patientgen::report::CalibrationReader;
 
+use super::term::note;
 use super::{EXIT_INPUT, EXIT_IO};
 
 /// Arguments of `patientgen report`.
@@ -28,7 +29,7 @@ pub fn run(args: ReportArgs) -> i32 {
         match File::open(&args.file) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                eprintln!("error: reading {name}: {e}");
+                note!("error: reading {name}: {e}");
                 return EXIT_IO;
             }
         }
@@ -40,13 +41,13 @@ pub fn run(args: ReportArgs) -> i32 {
             Ok(0) => break,
             Ok(n) => {
                 if let Err(e) = reader.push(block.get(..n).unwrap_or_default()) {
-                    eprintln!("error: {e}");
+                    note!("error: {e}");
                     return EXIT_INPUT;
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
-                eprintln!("error: reading {name}: {e}");
+                note!("error: reading {name}: {e}");
                 return EXIT_IO;
             }
         }
@@ -54,15 +55,15 @@ pub fn run(args: ReportArgs) -> i32 {
     let figures = match reader.finish() {
         Ok(c) => c.figures(),
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return EXIT_INPUT;
         }
     };
     let text = if args.json { figures.to_json() } else { figures.to_markdown() };
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    match io::stdout().lock().write_all(text.as_bytes()).and_then(|()| io::stdout().lock().flush()) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: writing stdout: {e}");
+            note!("error: writing stdout: {e}");
             EXIT_IO
         }
     }
