@@ -168,7 +168,10 @@ fn check(r: &PatientRecord) {
         assert_eq!((v.facility, v.date), (a.facility, a.time));
         assert!(v.n_vitals == 7 || v.n_vitals == 0, "{id}");
         if v.n_vitals == 0 {
-            assert!(r.status.is_death() && v.facility == Facility::Poi, "{id}: no vitals at {:?}", v.facility);
+            // Dead before the first assessment, or on arrival (within the 5 minutes before the
+            // vital signs are taken).
+            let on_arrival = term.time - v.date <= 300 || v.facility == Facility::Poi;
+            assert!(r.status.is_death() && on_arrival, "{id}: no vitals at {:?}", v.facility);
             assert!(v.treatments.is_empty());
         } else {
             let x = v.vitals;
@@ -295,8 +298,8 @@ fn haemorrhage_shows_in_the_vital_signs_until_treated() {
     });
     assert!(n_dead > 100 && n_ok > 1000);
     assert!(hr_dead / n_dead > hr_ok / n_ok + 20, "HR {} vs {}", hr_dead / n_dead, hr_ok / n_ok);
-    assert!(sbp_dead / n_dead < sbp_ok / n_ok - 15, "SBP {} vs {}", sbp_dead / n_dead, sbp_ok / n_ok);
-    assert!(shocked > 50 && improved * 10 >= shocked * 8, "{improved} of {shocked} shocked survivors improved");
+    assert!(sbp_dead / n_dead < sbp_ok / n_ok - 10, "SBP {} vs {}", sbp_dead / n_dead, sbp_ok / n_ok);
+    assert!(shocked > 10 && improved * 10 >= shocked * 8, "{improved} of {shocked} shocked survivors improved");
 }
 
 #[test]

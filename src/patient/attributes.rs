@@ -60,9 +60,9 @@ impl Attributes {
             .collect();
         let mut triage = injuries::TRIAGE;
         for w in Warfare::ALL {
-            for j in 0..3 {
-                if let Some(row) = cfg.triage_override[j] {
-                    triage[w.index()][j] = row;
+            for (j, row) in cfg.triage_override.iter().enumerate() {
+                if let Some(row) = row {
+                    triage[w.index()][j] = *row;
                 }
             }
         }

@@ -142,7 +142,7 @@ impl Route {
     fn go(&mut self, facility: Facility, leg: f64, stay: f64) {
         let arrive = match self.len {
             0 => 0.0,
-            n => self.stops[n - 1].arrive + self.stops[n - 1].stay + leg,
+            n => self.stops[n - 1].arrive + self.stops[n - 1].stay + whole(leg),
         };
         if self.len < 5 {
             self.stops[self.len] = Stop1 { facility, arrive, stay: whole(stay) };
