@@ -386,7 +386,7 @@ async function report(argv) {
     e.exitCode = EXIT_INPUT;
     throw e;
   }
-  await writeAll(process.stdout, text);
+  await emit(process.stdout, "stdout", text);
 }
 
 /** The scaling table of the wasm engine in this Node process (the native CLI adds its own column). */

@@ -1,6 +1,12 @@
 // The patientgen web page (DESIGN.md §3.4): scenario form + JSON editor, generation in Web Workers,
 // live counters and charts, a preview of the first patients. Plain ES module, no build step.
-import init, { Generator, validateConfig, presets as listPresets } from "../js/browser.js";
+import init, {
+  Generator,
+  validateConfig,
+  presets as listPresets,
+  mergeCalibrations,
+  calibrationFigures,
+} from "../js/browser.js";
 import { drawBars, drawDays } from "./charts.js";
 import { errorRange, jsonTree, lineOf } from "./json-positions.js";
 
@@ -981,7 +987,7 @@ function drawCharts(c) {
   if (describe) $("c-days-desc").textContent = days;
   for (const [id, names, values] of [
     ["c-triage", ["T1", "T2", "T3"], c.triage],
-    ["c-outcomes", ["KIA", "DOW", "RTD", "Remains_Role4"], c.outcomes],
+    ["c-outcomes", ["KIA", "DOW", "NBD", "RTD", "Remains_Role4"], c.outcomes],
   ]) {
     const text = drawBars($(id), names, values, canvasWidths.get($(id)));
     if (describe) $(`${id}-desc`).textContent = text;
@@ -1047,6 +1053,40 @@ function showProgress(run, p, total) {
   run.rate = rate;
   state.lastCounters = p;
   drawCharts(p);
+  showCalibration(p.calibration);
+}
+
+/** The figures of the calibration report shown beside the live counters, by id (docs/REPORT.md). */
+const CALIBRATION_SHOWN = [
+  ["pct_kia", "%KIA"],
+  ["pct_dow", "%DOW"],
+  ["cfr", "CFR"],
+  ["t1_alive_mtf_within_1h", "T1 at a facility ≤ 1 h"],
+  ["t1_surgical_median", "T1 to surgery, median"],
+  ["time_role1_median", "to Role 1, median"],
+  ["t1_bypass_role1", "T1 past Role 1"],
+];
+
+/** Renders the run's calibration figures (counts from every worker, merged and computed by the core). */
+function showCalibration(counts) {
+  const box = $("calibration");
+  if (!box) return;
+  if (!counts || counts.length === 0) {
+    for (const [id] of CALIBRATION_SHOWN) $(`k-${id}`).textContent = "—";
+    return;
+  }
+  let report;
+  try {
+    report = calibrationFigures(mergeCalibrations(counts));
+  } catch {
+    return;
+  }
+  for (const [id] of CALIBRATION_SHOWN) {
+    const f = report.figures.find((x) => x.id === id);
+    const cell = $(`k-${id}`);
+    cell.textContent = f ? f.text : "—";
+    cell.title = f ? `${f.definition} (${f.basis})` : "";
+  }
 }
 
 async function chooseTarget(name, type, mode) {
@@ -1146,7 +1186,7 @@ async function startRun() {
     shards: [],
     sink: null,
     finished: false,
-    last: { patients: 0, bytes: 0, perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] },
+    last: { patients: 0, bytes: 0, perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0, 0] },
   };
   state.run = run;
   setRunState("running");
@@ -1586,7 +1626,7 @@ function buildStaticForm() {
 
 function emptyCounters() {
   const days = state.resolved?.days_of_fighting ?? 8;
-  return { perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0] };
+  return { perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0, 0] };
 }
 
 async function compileModule() {

@@ -10,6 +10,7 @@ const COLOURS = {
   DOW: "#ef6c00",
   RTD: "#2e7d32",
   Remains_Role4: "#1565c0",
+  NBD: "#6d4c41",
   day: "#1f6f8b",
 };
 

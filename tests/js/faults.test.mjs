@@ -132,12 +132,13 @@ test("a successful pipeTo counts every record as written", async () => {
 });
 
 test("nextChunk and iteration count the records they hand over", async () => {
-  const gen = new Generator(CONFIG, { chunkSize: 250 });
+  // chunkBytes above what 250 records take, so that chunkSize alone cuts the chunks.
+  const gen = new Generator(CONFIG, { chunkSize: 250, chunkBytes: 1 << 26 });
   gen.nextChunk();
   gen.nextChunk();
   assert.equal(gen.counters.recordsWritten, 500);
   let n = 0;
-  for await (const _ of new Generator(CONFIG, { chunkSize: 250 })) n += 1;
+  for await (const _ of new Generator(CONFIG, { chunkSize: 250, chunkBytes: 1 << 26 })) n += 1;
   assert.equal(n, 12);
 });
 

@@ -36,6 +36,9 @@ pub struct Capability {
     pub role2_role3: (f64, f64),
     /// Arrival at Role 4, hours after injury.
     pub strategic_hours: (f64, f64),
+    /// Share of the environment's evacuation delay (night, weather; DOMAIN §3.1.5) that applies:
+    /// helicopters with night-vision and all-weather equipment lose less of it (assumption).
+    pub environment_delay: f64,
 }
 
 /// Modern: rotary-wing MEDEVAC under the 60-minute policy (Kotwal et al. 2016: median transport
@@ -52,6 +55,7 @@ pub const MODERN: Capability = Capability {
     role1_role2: (20.0, 40.0),
     role2_role3: (45.0, 120.0),
     strategic_hours: (24.0, 72.0),
+    environment_delay: 0.5,
 };
 
 /// Contested: ground evacuation, helicopters rarely available (assumption: pre-2009 Afghanistan
@@ -68,6 +72,7 @@ pub const CONTESTED: Capability = Capability {
     role1_role2: (45.0, 90.0),
     role2_role3: (120.0, 360.0),
     strategic_hours: (48.0, 120.0),
+    environment_delay: 1.0,
 };
 
 /// Prolonged field care: no helicopters, slow ground moves, holds of 24–72 h at Role 1 before
@@ -84,6 +89,7 @@ pub const PROLONGED: Capability = Capability {
     role1_role2: (90.0, 240.0),
     role2_role3: (240.0, 720.0),
     strategic_hours: (96.0, 240.0),
+    environment_delay: 1.0,
 };
 
 /// The times of a capability.
@@ -223,7 +229,8 @@ pub fn run(ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord, phys: &mut P
         phys.t_observe = phys.t_first_aid + range(f, POI_OBSERVATION);
         let lvl = level(phys, iss, f);
         let (m, s) = c.poi[pi];
-        let mut poi = lognormal(f, m, s).max(phys.t_observe + 1.0) + ctx.environment.delay_minutes() as f64;
+        let mut poi = lognormal(f, m, s).max(phys.t_observe + 1.0)
+            + c.environment_delay * ctx.environment.delay_minutes() as f64;
         if ctx.mass_casualty {
             // Many casualties at once: collection and triage take longer (assumption).
             poi *= MASCAL_DELAY;
