@@ -17,9 +17,10 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
   npm ci --no-audit --no-fund
 fi
 
-cargo build --lib --release --locked --target wasm32-unknown-unknown
+# The `wasm` profile: release, with the dependencies optimised for size (Cargo.toml).
+cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
 .tools/bin/wasm-bindgen --target web --out-dir pkg --out-name patientgen \
-  target/wasm32-unknown-unknown/release/patientgen.wasm
+  target/wasm32-unknown-unknown/wasm/patientgen.wasm
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types pkg/patientgen_bg.wasm -o pkg/patientgen_bg.wasm
 raw=$(stat -c %s pkg/patientgen_bg.wasm)
