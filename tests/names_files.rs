@@ -11,39 +11,39 @@ use unicode_normalization::UnicodeNormalization;
 /// SHA-256 (lower-case hex) of `data/names/<CODE>.tsv`, in the nation order of §7.1.
 const NAMES_SHA256: [(&str, &str); 34] = [
     ("ALB", "da036a6327228641cef691cc7f6ac63a50aa4c537f876b15e50327ee2748ebb3"),
-    ("BEL", "e8a79f18de2fa39f0f8e00b4f0c8d3cb148a7143ffff09a36eb3cca67c042b32"),
-    ("BGR", "f89642e53faca1936727500c48f8a39267b1e49e01a797c3b13b9ef0f44cd785"),
-    ("CAN", "3fb06163124cd6899c3d4f6235b4e6450767767f454e89f2a60d69ae4809d8ab"),
-    ("HRV", "9967b520980a964fc90931dc158d14314552437b9c3632a3b3213489cf903c16"),
-    ("CZE", "670837775126fbaa94e840d4ce5ecd35f9db14cd5fe05c50fabe1fba9ff40991"),
-    ("DNK", "2e7cd32d9d9db80185d0c4fbba2ff08e25b6faa3e9b234eda1b6c1503bd10d7b"),
-    ("EST", "55ef935c0c3674fe4d1026a4bb023ab44a676ff7e6918bb942a8bd1d0a3cab7a"),
-    ("FIN", "f8af435defd705d42dc10365f6c0df78e19ea73c56728c83b309d841a1f97c33"),
-    ("FRA", "fdefe73372df0306835e02e176749f020d216f17d10264c694f730a5556f9615"),
-    ("DEU", "714ab01d2de97c0697107a9b56aef499f75023ef5b4efa8da98bddc2561910ee"),
-    ("GRC", "adc0dd6689c1554c5f76b22b8b32adbc757def68fc73f44ddd5c348c16fdba08"),
-    ("HUN", "df6e0d22a5c8c50c1554a0105e334029abdfa41f52f305a9cb1da9db05458ab5"),
-    ("ISL", "67ba953709aad5ab470fc7a25703a8eb7eea9dc62baa325f34ebaaf5e27133cb"),
-    ("ITA", "4e531f194da7aca22bcbe136a08211bbc677e803d660c874441fdc0624514625"),
-    ("LVA", "c2d88fddc32b625734a7bc01587348410665239bf063e4c75b08ca2037b84e9e"),
-    ("LTU", "76ec46a225a2f511495f6ad05e766bdbe9e24214d7561b88bc79269fa2d2417a"),
-    ("LUX", "4b0ddb69861e1bcd954e4797341a074b097a854184dea2a49b18ea194c19cd87"),
-    ("MNE", "9c2ed3328a5c49382439ee21e13b704b32ad0e9e8a5223194b2242232c4f6165"),
-    ("NLD", "a05e82a728048841a846d85445b61d8aee98897f92d241224e5a4f89350555e0"),
-    ("MKD", "ecbdbb9e722a709d57163ed0f6ce89351bb62dc89c5c38a98de2c93518682fcf"),
-    ("NOR", "ebbb579113768d423dd512fa611175840da10569252d925c77982ebc79d93d58"),
-    ("POL", "3d7618b327b161d9f338592ce70b8fe7555bb967473e1a4542e865b4adce11b8"),
-    ("PRT", "6d01067bca851bb1cae5b7fdc80b0cc347f2a3d6c5b5dd9be82dc3ae9a2b5d74"),
-    ("ROU", "8aa1c8bc902a0fd991f5fdbe0f8345f4ccb9ac79354ff36a3dc1f29d2efffacb"),
-    ("SVK", "642df40f51738eade2dd4c6734c8f6d1a1f4ceb98fe043d8a8d28c21bf6c1fce"),
-    ("SVN", "870f1d02e8b9a923c8bc22998a27a8317ad7ebbf9c73024eb80c22566e5cff4e"),
-    ("ESP", "92edc979bf4f7ca55c7a54571d8b3c1b8b35d1c5850c2c65d2008c739e902d5c"),
-    ("SWE", "738635b1377232c3808f021705ecad3153a091b1b915f1296e2b0f91e7b093da"),
-    ("TUR", "ac89dfb4546c9d39754a6276dd985aef901b57d1d2480dd4a4a5e85d4760e2d1"),
-    ("GBR", "dca86008fb6b145b0756f289fbf6f21955099dc8c0c914421f3772913c54bee6"),
-    ("USA", "10cea174e345e56c4ce2a5ce51b66bdc1e2a4dc31cfa6446eff2a71efc54825d"),
-    ("AUS", "4496c966dce917bb451e5965d007fe023b6164d593536669d5db4e95feeeb30b"),
-    ("NZL", "560a7e4c48c10bc18d087c055d3af41d3bb3478860b9958708b038a824f6d5a9"),
+    ("BEL", "6ca386b3eba505fdfce36653c064484ea8d367e9bfbf443c8246de8269e0711f"),
+    ("BGR", "e2238362765b0292ec2bf3539f3e42dd8b5f6e89e363f6e272bea7eeb0a1159d"),
+    ("CAN", "7a46349289c3d20254fc8e2a09dd2c02cc0b64c393f48823b49cbd5841ec44de"),
+    ("HRV", "58664a3cbb2fcd4dcd7f3eb3c5444081ce7ca90a870cb5f36a9ad706e442fd26"),
+    ("CZE", "c181dc8ed658eca0850e0f260552a734445c73aaa5b5deaf415e805e6144b6d6"),
+    ("DNK", "040070b603693dcfba04316dd5c1d6c03c45258100d97b9319a6ddfa8a833221"),
+    ("EST", "4350e3e7b7934d826cb9a916c3cc8853197b5242846cbd7839af67ef51a70f15"),
+    ("FIN", "808e7f993f180986bb059ca979cc571ba39836ae620fd591690732bb53903be2"),
+    ("FRA", "3fc482d0c61990112be6edd647ec8284098eef3cd66d63af3505226cc180d314"),
+    ("DEU", "5ff32eac5a71555da587e64411e62fe667909576181e21fb1dc34f6279cf4d9f"),
+    ("GRC", "dfd447885f39c570befc7a39377e8444bcf642be34d286f9df6641af91527736"),
+    ("HUN", "ddd00d93be1bcfe2b3e0aee723602511b30e87560883b7b18bbef6411208f255"),
+    ("ISL", "bfd401db11d2632b9e5a2b1e22e9ff4b7ba62ee08a59d5a4819882c433e72a5b"),
+    ("ITA", "2bfc276fb0d1fcc18771bc9845dd5ab05f6c9ad52e02cd421b99bcfbd68606a7"),
+    ("LVA", "e44fc999aad78d5a04510b2ba9ff67642bb91320ba71f4674f2dd7c573085f89"),
+    ("LTU", "3cfaa8c5c3e268c1ec8836fbd0b3ec8c0f7ac1d34c2cdb1c90367f848a2cc7a8"),
+    ("LUX", "08c3f276abcd5fffe67be94fe156164dd38ac0bdbb36d558188938148813961a"),
+    ("MNE", "c70c75245e527fe9f0ef7428fd6b192bc75491eb567a6dfa27d6ffdbdcf767e5"),
+    ("NLD", "453841a7322631edc3870c6ddc12da4e8a90386769f04ef33e6810f4c0a05e3b"),
+    ("MKD", "aa701ea1512a07a3919a735ec788c0465c30cbb040af5cc80351b58e42fb333a"),
+    ("NOR", "b4b43314bdeaabddc6a2db8683046ce336f7102c2dd0d4bef3837c71d0a1065f"),
+    ("POL", "b146b5effcf34f30b6b2c20fffc75696ba2e5bac1eb5b4be197b5b39c6e0260c"),
+    ("PRT", "3f90baccb8cf5150aa8ebc6c1f18d5d0eb630c12c593ddb7e9cb3805a2fbe054"),
+    ("ROU", "38f3814379e6aad146ba3335ae8a404f35b042b654287fd1880645ed8a27063f"),
+    ("SVK", "835c4f77a27f2c33ad57202889010edf9912d316f0820b122ab838d5ed5f14ca"),
+    ("SVN", "c518b6751185a78d06b44d47d22cd14d0bba20678d7a6762bec9b2e649bb17c4"),
+    ("ESP", "bf53a286a88a86bb0228e84ae9171d41f90834412627e2f17bf8f8b686c17a1e"),
+    ("SWE", "84b9f1cd934061b6e74b5ca5edf73b6f4c85bf59021d424ffb1acdea6933081e"),
+    ("TUR", "29c450fb2d8ade6fef42d926a37117a59a3c7e8ac0f5c60929bc855c3967608b"),
+    ("GBR", "14a8a8c6cce97a3c19309de7c81892b48b1aedac6de40c86d29074cb17992730"),
+    ("USA", "75a38ce001608e4a6b5d34e9ea90a939736d0a958fcebf2ca89c31105070c5a3"),
+    ("AUS", "7a6720d109838a71d26834eeed24affa3c0b1072e682b8cb8ba26c871c215bf9"),
+    ("NZL", "c77fd889d196ae7a597911a7bff874a4f28b252f2582403ada93240e9ef45fad"),
 ];
 
 fn path(code: &str) -> PathBuf {
@@ -131,6 +131,36 @@ fn unchecked_lists_keep_uniform_weights() {
                 assert_eq!(line.split('\t').nth(2), Some("1.00"), "{code}: {line}");
             }
         }
+    }
+}
+
+#[test]
+fn sourced_files_name_package_version_and_licence() {
+    // Every nation but ALB (no source has an Albanian locale) is generated from Faker or
+    // @faker-js/faker; the header names the package version and the MIT licence, whose notices
+    // are in data/names/LICENSES (shipped in the npm package too).
+    let licences = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/names/LICENSES"))
+        .expect("data/names/LICENSES");
+    assert!(licences.contains("Copyright (c) 2012 Daniele Faraglia"));
+    assert!(licences.contains("Faker - Copyright (c) 2022-2025"));
+    assert!(licences.matches("Permission is hereby granted, free of charge").count() >= 2);
+    let package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/package.json")).unwrap())
+            .unwrap();
+    assert!(package["files"].as_array().unwrap().iter().any(|f| f == "data/names/LICENSES"));
+    for (code, _) in NAMES_SHA256 {
+        let text = read(code);
+        let source = text.lines().next().unwrap();
+        let licence = text.lines().nth(1).unwrap();
+        if code == "ALB" {
+            assert!(licence.contains("CC0-1.0"), "{licence}");
+            continue;
+        }
+        assert!(
+            source.contains("Faker 40.63.0 (Python") || source.contains("@faker-js/faker 10.6.0 (npm)"),
+            "{code}: {source}"
+        );
+        assert!(licence.starts_with("# licence: MIT") && licence.contains("data/names/LICENSES"), "{code}");
     }
 }
 

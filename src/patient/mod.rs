@@ -4,6 +4,7 @@
 pub mod attributes;
 pub mod demographics;
 pub mod flow;
+pub mod identity;
 pub mod medical;
 pub mod national_id;
 pub mod record;
@@ -28,7 +29,7 @@ impl PatientGenerator {
         PatientGenerator {
             seed,
             attributes: attributes::Attributes::new(cfg),
-            demographics: demographics::DemographicsDraw::new(cfg),
+            demographics: demographics::DemographicsDraw::new(cfg, seed),
             flow: flow::Flow::new(cfg),
         }
     }
