@@ -325,7 +325,7 @@ fn validate(nation: Nation, s: &str, given: &str, family: &str) -> Result<Embedd
             ensure(s[3..6] == cf_code(given, true), s, "ITA given-name code")?;
             let month = "ABCDEHLMPRST".find(&s[8..9]).ok_or(format!("{s:?}: month letter"))? as u32 + 1;
             // Birthplace: a letter N–Y (no Belfiore code uses them) and three digits.
-            let place = s[11..12].as_bytes()[0];
+            let place = s.as_bytes()[11];
             ensure((b'N'..=b'Y').contains(&place), s, "ITA birthplace letter N-Y")?;
             ensure(s.ends_with(cf_check(&s[..15])), s, "ITA check letter")?;
             let dd = d[2] * 10 + d[3];

@@ -245,7 +245,6 @@ mod tests {
     #[test]
     fn age_band_shares() {
         let dd = DemographicsDraw::new(&cfg("2025-06-01"), 7);
-        let ctx = EventContext::default();
         let n = 100_000u64;
         let mut counts = [0u64; 7];
         let mut ages = [0u64; 51];

@@ -259,7 +259,7 @@ fn deu_digits(mut j: u64) -> u64 {
                 continue;
             }
             counts[d] -= 1;
-            let doubled_left = counts.iter().any(|&c| c == 2);
+            let doubled_left = counts.contains(&2);
             let n = FACT[left] / if doubled_left { 2 } else { 1 };
             if j < n {
                 value = value * 10 + d as u64;
