@@ -243,15 +243,18 @@ fn is_latin_char(c: char) -> bool {
 ///
 /// * a header of `(count: u32 LE, flags: u8)` per list: 34 nations × the four kinds of [`KINDS`],
 ///   in order; flags bit 0 = weighted, bit 1 = separate latin spellings;
-/// * `u32 LE` length of the text, then the text: per list its native names, then (bit 1) its latin
-///   forms, each name as `prefix` `suffix` `\n`, where `prefix` is one byte, the number of bytes
-///   shared with the previous name of the same sequence (names are sorted, so this front coding
-///   removes most of the text). `family_female` names are coded against the aligned `family`
-///   name instead: one byte, the number of trailing bytes of the family name to drop, then the
-///   bytes to append (`Kowalski` → `\x01a`, `Kowalska`);
+/// * the names, front-coded: per list its native names, then (bit 1) its latin forms; each name is
+///   one prefix byte, the number of bytes shared with the previous name of the same sequence
+///   (names are sorted, so this removes most of the text), and its remaining bytes. A
+///   `family_female` name is coded against the aligned `family` name instead: the prefix byte is
+///   the number of trailing bytes of the family name to drop, then the bytes to append
+///   (`Kowalski` → 1, `a` → `Kowalska`). Stored as `u32 LE` count and all prefix bytes, then
+///   `u32 LE` length and all remaining bytes, each name's followed by `\n` (two streams
+///   compress better than one interleaved stream);
 /// * the weights of the weighted lists as decimal text, one per line, as the files write them.
 fn pack(tables: &[Table]) -> Vec<u8> {
     let mut header = Vec::new();
+    let mut prefixes = Vec::new();
     let mut text = Vec::new();
     let mut weights = String::new();
     for table in tables {
@@ -279,7 +282,7 @@ fn pack(tables: &[Table]) -> Vec<u8> {
                             }
                         });
                         let p = common_prefix(base.as_bytes(), name.as_bytes());
-                        text.push((base.len() - p).min(255) as u8);
+                        prefixes.push((base.len() - p).min(255) as u8);
                         text.extend_from_slice(&name.as_bytes()[p.min(name.len())..]);
                         text.push(b'\n');
                     }
@@ -287,7 +290,7 @@ fn pack(tables: &[Table]) -> Vec<u8> {
                     let mut prev = "";
                     for name in seq {
                         let p = common_prefix(prev.as_bytes(), name.as_bytes());
-                        text.push(p as u8);
+                        prefixes.push(p as u8);
                         text.extend_from_slice(&name.as_bytes()[p..]);
                         text.push(b'\n');
                         prev = name;
@@ -302,6 +305,8 @@ fn pack(tables: &[Table]) -> Vec<u8> {
         }
     }
     let mut raw = header;
+    raw.extend_from_slice(&(prefixes.len() as u32).to_le_bytes());
+    raw.extend_from_slice(&prefixes);
     raw.extend_from_slice(&(text.len() as u32).to_le_bytes());
     raw.extend_from_slice(&text);
     raw.extend_from_slice(weights.as_bytes());

@@ -31,8 +31,8 @@ FAKERJS_VERSION = "10.6.0"
 # frequent names are kept where the source has weights, else an even spread over the list. Male
 # given names get the larger share because most patients are men (female_share 0.12 by default)
 # and full-name repeats grow with (given names × family names) of the patients' sex.
-MAX_GIVEN = {"male": 150, "female": 80}
-MAX_FAMILY = 380
+MAX_GIVEN = {"male": 120, "female": 60}
+MAX_FAMILY = 300
 
 PY = "Faker {v} (Python, PyPI `Faker`), faker/providers/person/{loc}".format
 JS = "@faker-js/faker {v} (npm), locale {loc} person definitions".format
