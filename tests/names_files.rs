@@ -11,39 +11,39 @@ use unicode_normalization::UnicodeNormalization;
 /// SHA-256 (lower-case hex) of `data/names/<CODE>.tsv`, in the nation order of §7.1.
 const NAMES_SHA256: [(&str, &str); 34] = [
     ("ALB", "da036a6327228641cef691cc7f6ac63a50aa4c537f876b15e50327ee2748ebb3"),
-    ("BEL", "e8a79f18de2fa39f0f8e00b4f0c8d3cb148a7143ffff09a36eb3cca67c042b32"),
-    ("BGR", "f89642e53faca1936727500c48f8a39267b1e49e01a797c3b13b9ef0f44cd785"),
-    ("CAN", "3fb06163124cd6899c3d4f6235b4e6450767767f454e89f2a60d69ae4809d8ab"),
-    ("HRV", "9967b520980a964fc90931dc158d14314552437b9c3632a3b3213489cf903c16"),
-    ("CZE", "670837775126fbaa94e840d4ce5ecd35f9db14cd5fe05c50fabe1fba9ff40991"),
-    ("DNK", "2e7cd32d9d9db80185d0c4fbba2ff08e25b6faa3e9b234eda1b6c1503bd10d7b"),
-    ("EST", "55ef935c0c3674fe4d1026a4bb023ab44a676ff7e6918bb942a8bd1d0a3cab7a"),
-    ("FIN", "f8af435defd705d42dc10365f6c0df78e19ea73c56728c83b309d841a1f97c33"),
-    ("FRA", "fdefe73372df0306835e02e176749f020d216f17d10264c694f730a5556f9615"),
-    ("DEU", "714ab01d2de97c0697107a9b56aef499f75023ef5b4efa8da98bddc2561910ee"),
-    ("GRC", "adc0dd6689c1554c5f76b22b8b32adbc757def68fc73f44ddd5c348c16fdba08"),
-    ("HUN", "df6e0d22a5c8c50c1554a0105e334029abdfa41f52f305a9cb1da9db05458ab5"),
-    ("ISL", "67ba953709aad5ab470fc7a25703a8eb7eea9dc62baa325f34ebaaf5e27133cb"),
-    ("ITA", "4e531f194da7aca22bcbe136a08211bbc677e803d660c874441fdc0624514625"),
-    ("LVA", "c2d88fddc32b625734a7bc01587348410665239bf063e4c75b08ca2037b84e9e"),
-    ("LTU", "76ec46a225a2f511495f6ad05e766bdbe9e24214d7561b88bc79269fa2d2417a"),
-    ("LUX", "4b0ddb69861e1bcd954e4797341a074b097a854184dea2a49b18ea194c19cd87"),
-    ("MNE", "9c2ed3328a5c49382439ee21e13b704b32ad0e9e8a5223194b2242232c4f6165"),
-    ("NLD", "a05e82a728048841a846d85445b61d8aee98897f92d241224e5a4f89350555e0"),
-    ("MKD", "ecbdbb9e722a709d57163ed0f6ce89351bb62dc89c5c38a98de2c93518682fcf"),
-    ("NOR", "ebbb579113768d423dd512fa611175840da10569252d925c77982ebc79d93d58"),
-    ("POL", "3d7618b327b161d9f338592ce70b8fe7555bb967473e1a4542e865b4adce11b8"),
-    ("PRT", "6d01067bca851bb1cae5b7fdc80b0cc347f2a3d6c5b5dd9be82dc3ae9a2b5d74"),
-    ("ROU", "8aa1c8bc902a0fd991f5fdbe0f8345f4ccb9ac79354ff36a3dc1f29d2efffacb"),
-    ("SVK", "642df40f51738eade2dd4c6734c8f6d1a1f4ceb98fe043d8a8d28c21bf6c1fce"),
-    ("SVN", "870f1d02e8b9a923c8bc22998a27a8317ad7ebbf9c73024eb80c22566e5cff4e"),
-    ("ESP", "92edc979bf4f7ca55c7a54571d8b3c1b8b35d1c5850c2c65d2008c739e902d5c"),
-    ("SWE", "738635b1377232c3808f021705ecad3153a091b1b915f1296e2b0f91e7b093da"),
-    ("TUR", "ac89dfb4546c9d39754a6276dd985aef901b57d1d2480dd4a4a5e85d4760e2d1"),
-    ("GBR", "dca86008fb6b145b0756f289fbf6f21955099dc8c0c914421f3772913c54bee6"),
-    ("USA", "10cea174e345e56c4ce2a5ce51b66bdc1e2a4dc31cfa6446eff2a71efc54825d"),
-    ("AUS", "4496c966dce917bb451e5965d007fe023b6164d593536669d5db4e95feeeb30b"),
-    ("NZL", "560a7e4c48c10bc18d087c055d3af41d3bb3478860b9958708b038a824f6d5a9"),
+    ("BEL", "690c8a26b4bbce7a86c547d97f58f8b86d33371b88cf5c9f45421cc05cb52af7"),
+    ("BGR", "63ee8fcd5f09adc28ba67be8910dcde82b87e6f5afbc4d0a0e26737cf3cd2aa9"),
+    ("CAN", "600d025a58001c4806c57215329c3e97177e0c2324d7eec13c1e924e2ccb5d3f"),
+    ("HRV", "b7db82882821867f7a10b37348e24c014e53449c464c3df3acd7834ecbd63f13"),
+    ("CZE", "220e0727b63299ab0cc71278b824ca3d6202bcd6715090d15ab37e16497b5a7d"),
+    ("DNK", "d73d360951900c10e8dd239c9bac3dccf475d72ae29b45eae5d53a87275659ec"),
+    ("EST", "5276ed646a38990ac95d65a1d944c4dc77c633b4a0dfee1edef21d2301aa23d9"),
+    ("FIN", "f3813621654baae1bb1ce71b2b51a70de7dbf5c8451ef972056fc90aa32c9096"),
+    ("FRA", "4274b3c70b7e035c731efc7383e52468c2a5dcc1be1c92df1955b3d04eb52ba3"),
+    ("DEU", "e48f78c8e1648092a450633699dfbc1ed090038f2c24ffd6fe2afa8829a8024e"),
+    ("GRC", "9cbcf705946db20d7dbcbfd8e703f916b5d3b54c898985b81cd1efe1d2b15668"),
+    ("HUN", "b8d17cdfdd083471179f6d647f4031c67aa2ea3da99913a6745c6ab1f7c9f812"),
+    ("ISL", "17f1f23ce34057cdc2f384e68fa97bb537d54f891551671c5954fd44d37f6814"),
+    ("ITA", "55ff74c219cdd6664772612b960ff47eb17432c5cba43c88f0d602ed3491d2e9"),
+    ("LVA", "9f5ac3441b8babe12ea7246960a7d721217b714f474229a7020e16df7644eead"),
+    ("LTU", "e25ae86b18c42e8a9ab40c7fab8294e1458968144bffc6940d1a55fb0d9b8ae6"),
+    ("LUX", "b859ed7a0d233714ee99fe79a2693311b8cf40071489e112388bce43becba9e1"),
+    ("MNE", "c20f83013df10be9d40922738d35f5ccd9d9229687f2b4ee20e4122dd7d54606"),
+    ("NLD", "59546b646a846cae33898f7ae785d2e6b0be63e0995cadc0435146e618b61ca5"),
+    ("MKD", "14c91deaed807bf5da5d14492b9f38268270d9c33b5c3b8304513a616a9a19d6"),
+    ("NOR", "9caaafcfaa717fe8d35943fd3359638da7936a78fa2b4d5167f950dd1f0cc983"),
+    ("POL", "07265444102d15ef0448242e792f0e0a0868611c65d3588f96a0660f38f96439"),
+    ("PRT", "683af37c5baa7e567edb93b4a336c4de62ef729709e9631b569ff5df3c70708e"),
+    ("ROU", "3d0f9e6c38eb0980a9ae8b18ab374d96a4fb65d8ae146027770eba6d1a3cf3f9"),
+    ("SVK", "81559ff2769c67792924a2a8cabc23d9cdd3db31ade223c935830817ba992dc5"),
+    ("SVN", "ecc5f676958fc7ac0c9b3e9bb3aa0632927e064bb4795d944082aa5dbd40a76c"),
+    ("ESP", "a4f98eb51b1a071d870c207b5fb28b4399b5f7a3f9479562e59317684ce10f60"),
+    ("SWE", "63b36bb3c040fe6b1f2c3e075a29e88240c76f9d35159c3779f1ee0d787d17b4"),
+    ("TUR", "23cda5083f36f22e5e004cb5235455d16f99a4da325a21c3a0200b2df39ceb51"),
+    ("GBR", "fe5a817eeaf92a21420207e6010bc6cb9e765f3a2e4dc73d62004d8062840aed"),
+    ("USA", "8e822e9883a249fc0861cb0991b4fc49ffa0f80b90d702521410fbe592081482"),
+    ("AUS", "ce45e7e7f8ee97586626c318d443bbfa0c247c75484bcd155320cdcbc3b12ef8"),
+    ("NZL", "d5fe20b4bc8ed2d0b05060112d0e36e242e131e2e3095df3e1b8c63a5bf9e70c"),
 ];
 
 fn path(code: &str) -> PathBuf {
@@ -131,6 +131,36 @@ fn unchecked_lists_keep_uniform_weights() {
                 assert_eq!(line.split('\t').nth(2), Some("1.00"), "{code}: {line}");
             }
         }
+    }
+}
+
+#[test]
+fn sourced_files_name_package_version_and_licence() {
+    // Every nation but ALB (no source has an Albanian locale) is generated from Faker or
+    // @faker-js/faker; the header names the package version and the MIT licence, whose notices
+    // are in data/names/LICENSES (shipped in the npm package too).
+    let licences = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/names/LICENSES"))
+        .expect("data/names/LICENSES");
+    assert!(licences.contains("Copyright (c) 2012 Daniele Faraglia"));
+    assert!(licences.contains("Faker - Copyright (c) 2022-2025"));
+    assert!(licences.matches("Permission is hereby granted, free of charge").count() >= 2);
+    let package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/package.json")).unwrap())
+            .unwrap();
+    assert!(package["files"].as_array().unwrap().iter().any(|f| f == "data/names/LICENSES"));
+    for (code, _) in NAMES_SHA256 {
+        let text = read(code);
+        let source = text.lines().next().unwrap();
+        let licence = text.lines().nth(1).unwrap();
+        if code == "ALB" {
+            assert!(licence.contains("CC0-1.0"), "{licence}");
+            continue;
+        }
+        assert!(
+            source.contains("Faker 40.63.0 (Python") || source.contains("@faker-js/faker 10.6.0 (npm)"),
+            "{code}: {source}"
+        );
+        assert!(licence.starts_with("# licence: MIT") && licence.contains("data/names/LICENSES"), "{code}");
     }
 }
 

@@ -6,11 +6,12 @@ use std::sync::OnceLock;
 use crate::civil::Date;
 use crate::config::Resolved;
 use crate::data::demographics::{
-    religion_profile, religion_weights, Rank, AGE_BANDS, AGE_BAND_WEIGHTS, BLOOD_TYPES, BLOOD_TYPE_WEIGHTS, RANKS,
-    RANK_MIN_AGE, RANK_WEIGHTS, RELIGIONS, SERVICES, SERVICE_WEIGHTS, SERVICE_WEIGHTS_NAVAL,
+    religion_profile, religion_weights, Rank, BLOOD_TYPES, BLOOD_TYPE_WEIGHTS, RANKS, RANK_MIN_AGE, RANK_WEIGHTS,
+    RELIGIONS, SERVICES, SERVICE_WEIGHTS, SERVICE_WEIGHTS_NAVAL,
 };
-use crate::data::names::names;
+use crate::data::names::{names, NameList};
 use crate::data::vocab::{Gender, Nation, Script, Warfare};
+use crate::patient::identity::IdentitySlots;
 use crate::patient::national_id;
 use crate::patient::record::{EventContext, PatientRecord};
 use crate::rng::{round_half_away, Xo};
@@ -18,17 +19,18 @@ use crate::rng::{round_half_away, Xo};
 /// Oldest age drawn by D1 (the top of the last age band).
 const MAX_AGE: usize = 50;
 
-/// The name lists of one nation, already in the configured script.
+/// The name lists of one nation: the lists (for their weights) and the spellings in the
+/// configured script.
 #[derive(Clone, Copy, Debug)]
 struct NationLists {
-    male: &'static [&'static str],
-    male_weights: &'static [f64],
-    female: &'static [&'static str],
-    female_weights: &'static [f64],
-    family: &'static [&'static str],
-    family_weights: &'static [f64],
+    male: NameList,
+    male_spelt: &'static [&'static str],
+    female: NameList,
+    female_spelt: &'static [&'static str],
+    family: NameList,
+    family_spelt: &'static [&'static str],
     /// `family_female` where the nation inflects surnames, else `family` again.
-    family_female: &'static [&'static str],
+    family_female_spelt: &'static [&'static str],
 }
 
 /// Rank weights by age: ranks whose minimum age exceeds the age get weight 0 (7.7).
@@ -56,6 +58,8 @@ pub struct DemographicsDraw {
     military: bool,
     /// Per nation, in the configured script (built once per process and script).
     lists: &'static [NationLists; Nation::COUNT],
+    /// Age, birth date and id serial index per patient (unique ids by construction).
+    slots: IdentitySlots,
 }
 
 /// The name lists of every nation in `script`, built on first use.
@@ -67,26 +71,27 @@ fn nation_lists(script: Script) -> &'static [NationLists; Nation::COUNT] {
             let t = names(Nation::ALL[i]);
             let family = t.family.spellings(script);
             NationLists {
-                male: t.male.spellings(script),
-                male_weights: t.male.weights,
-                female: t.female.spellings(script),
-                female_weights: t.female.weights,
-                family,
-                family_weights: t.family.weights,
-                family_female: t.family_female.map_or(family, |f| f.spellings(script)),
+                male: t.male,
+                male_spelt: t.male.spellings(script),
+                female: t.female,
+                female_spelt: t.female.spellings(script),
+                family: t.family,
+                family_spelt: family,
+                family_female_spelt: t.family_female.map_or(family, |f| f.spellings(script)),
             }
         })
     })
 }
 
 impl DemographicsDraw {
-    /// Prepares the tables.
-    pub fn new(cfg: &Resolved) -> Self {
+    /// Prepares the tables for a configuration and the run's seed.
+    pub fn new(cfg: &Resolved, seed: u64) -> Self {
         DemographicsDraw {
             base_date: cfg.base_date,
             religion: cfg.demographics.religion,
             military: cfg.demographics.military,
             lists: nation_lists(cfg.demographics.script),
+            slots: IdentitySlots::new(cfg.total_patients, cfg.base_date, seed),
         }
     }
 
@@ -98,27 +103,40 @@ impl DemographicsDraw {
         let lists = &self.lists[nation.index()];
         let dem = &mut rec.demographics;
 
-        // D1: age band, then the age within it.
-        let (lo, hi) = AGE_BANDS.get(d.categorical(&AGE_BAND_WEIGHTS)).copied().unwrap_or(AGE_BANDS[0]);
-        let age = d.int(lo as i64, hi as i64) as i32;
-        dem.age = age as u8;
-
-        // D2: uniform over the dates in (base − (age+1) years, base − age years].
-        let first = self.base_date.minus_years(age + 1);
-        let count = self.base_date.minus_years(age).0 - first.0;
-        dem.birthdate = Date(first.0 + 1 + d.below(count as u64) as i32);
+        // D1, D2: age and birth date from the patient's identity slot (patient::identity); schemes
+        // without a birth date leave the day to one draw, uniform over the dates in
+        // (base − (age+1) years, base − age years].
+        let id = self.slots.identity(ctx.index, nation);
+        let age = i32::from(id.age);
+        dem.age = id.age;
+        dem.birthdate = match id.birthdate {
+            Some(b) => b,
+            None => {
+                let first = self.base_date.minus_years(age + 1);
+                let count = self.base_date.minus_years(age).0 - first.0;
+                Date(first.0 + 1 + d.below(count as u64) as i32)
+            }
+        };
 
         // D3 given name; D4 family name index by the `family` weights, female form for women.
         dem.given_name = if female {
-            pick(lists.female, d.categorical(lists.female_weights))
+            pick(lists.female_spelt, lists.female.pick(d.uniform()))
         } else {
-            pick(lists.male, d.categorical(lists.male_weights))
+            pick(lists.male_spelt, lists.male.pick(d.uniform()))
         };
-        let k = d.categorical(lists.family_weights);
-        dem.family_name = pick(if female { lists.family_female } else { lists.family }, k);
+        let k = lists.family.pick(d.uniform());
+        dem.family_name = pick(if female { lists.family_female_spelt } else { lists.family_spelt }, k);
 
-        // D5 national id number.
-        national_id::generate(nation, dem.birthdate, gender, dem.given_name, dem.family_name, d, &mut dem.id_number);
+        // D5 national id number: the serial index of the slot (no draws).
+        national_id::generate(
+            nation,
+            dem.birthdate,
+            gender,
+            dem.given_name,
+            dem.family_name,
+            id.serial,
+            &mut dem.id_number,
+        );
 
         // D6 religion; row 12 ("none") has no entry in RELIGIONS.
         dem.religion = if self.religion {
@@ -156,13 +174,19 @@ fn pick(list: &'static [&'static str], i: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::demographics::{Religion, Service, AGE_BANDS};
+    use crate::data::demographics::{Religion, Service, AGE_BANDS, AGE_BAND_WEIGHTS};
     use crate::data::vocab::Script;
 
     fn cfg(base: &str) -> Resolved {
         let mut c = Resolved::default_scenario();
         c.base_date = Date::parse(base).unwrap();
+        c.total_patients = 1_000_000;
         c
+    }
+
+    /// The context of patient `i` (the identity slot depends on the index).
+    fn ctx_of(i: u64) -> EventContext {
+        EventContext { index: i, ..Default::default() }
     }
 
     fn patient(nation: Nation, gender: Gender) -> PatientRecord {
@@ -178,15 +202,14 @@ mod tests {
 
     #[test]
     fn birthdate_gives_exactly_the_drawn_age() {
-        let ctx = EventContext::default();
         for base in ["2025-06-01", "2024-02-29", "2023-02-28", "2024-03-01", "2000-01-01", "2030-12-31"] {
-            let dd = DemographicsDraw::new(&cfg(base));
+            let dd = DemographicsDraw::new(&cfg(base), 7);
             let at = Date::parse(base).unwrap();
             let mut seen_feb29 = false;
             for i in 0..20_000u64 {
                 let mut rec = patient(Nation::ALL[i as usize % Nation::COUNT], Gender::Male);
                 let mut d = Xo::new(i ^ 0xD1);
-                dd.draw(&ctx, &mut d, &mut rec);
+                dd.draw(&ctx_of(i), &mut d, &mut rec);
                 let dem = &rec.demographics;
                 assert!((18..=50).contains(&dem.age), "{}", dem.age);
                 assert_eq!(age_at(dem.birthdate, at), dem.age as i32, "base {base} birth {:?}", dem.birthdate.ymd());
@@ -203,31 +226,32 @@ mod tests {
         let first = at.minus_years(21);
         assert_eq!(first.ymd(), (2003, 2, 28));
         assert_eq!(at.minus_years(20).0 - first.0, 366);
-        // The first words of one stream pin the draw order: band, age, birth offset.
-        let dd = DemographicsDraw::new(&cfg("2024-02-29"));
-        let mut rec = patient(Nation::Deu, Gender::Male);
-        let mut d = Xo::new(5);
-        dd.draw(&EventContext::default(), &mut d, &mut rec);
-        let mut r = Xo::new(5);
-        let (lo, hi) = AGE_BANDS[r.categorical(&AGE_BAND_WEIGHTS)];
-        let age = r.int(lo as i64, hi as i64) as i32;
-        let first = at.minus_years(age + 1);
-        let count = at.minus_years(age).0 - first.0;
-        let birth = Date(first.0 + 1 + r.below(count as u64) as i32);
-        assert_eq!((rec.demographics.age as i32, rec.demographics.birthdate), (age, birth));
+        // Every patient of age 20 is born in that interval, for dated and undated schemes.
+        let dd = DemographicsDraw::new(&cfg("2024-02-29"), 7);
+        let mut days = std::collections::HashSet::new();
+        for i in 0..200_000u64 {
+            let nation = if i % 2 == 0 { Nation::Deu } else { Nation::Pol };
+            let mut rec = patient(nation, Gender::Male);
+            dd.draw(&ctx_of(i), &mut Xo::new(i), &mut rec);
+            if rec.demographics.age == 20 {
+                let b = rec.demographics.birthdate;
+                assert!(b.0 > first.0 && b.0 <= at.minus_years(20).0, "{:?}", b.ymd());
+                days.insert(b.0);
+            }
+        }
+        assert_eq!(days.len(), 366, "every date of the interval occurs");
     }
 
     #[test]
     fn age_band_shares() {
-        let dd = DemographicsDraw::new(&cfg("2025-06-01"));
-        let ctx = EventContext::default();
+        let dd = DemographicsDraw::new(&cfg("2025-06-01"), 7);
         let n = 100_000u64;
         let mut counts = [0u64; 7];
         let mut ages = [0u64; 51];
         for i in 0..n {
             let mut rec = patient(Nation::Fra, Gender::Female);
             let mut d = Xo::new(0xA6E ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            dd.draw(&ctx, &mut d, &mut rec);
+            dd.draw(&ctx_of(i), &mut d, &mut rec);
             let a = rec.demographics.age;
             ages[a as usize] += 1;
             counts[AGE_BANDS.iter().position(|&(lo, hi)| (lo..=hi).contains(&a)).unwrap()] += 1;
@@ -244,7 +268,7 @@ mod tests {
 
     #[test]
     fn weight_bounds_per_gender() {
-        let dd = DemographicsDraw::new(&cfg("2025-06-01"));
+        let dd = DemographicsDraw::new(&cfg("2025-06-01"), 7);
         let ctx = EventContext::default();
         for (gender, lo, hi, mean) in [(Gender::Male, 550, 1300, 805.6), (Gender::Female, 450, 1100, 655.5)] {
             let mut sum = 0u64;
@@ -268,9 +292,9 @@ mod tests {
         let ctx = EventContext::default();
         let mut c = cfg("2025-06-01");
         c.demographics.religion = false;
-        let off = DemographicsDraw::new(&c);
+        let off = DemographicsDraw::new(&c, 7);
         c.demographics.religion = true;
-        let on = DemographicsDraw::new(&c);
+        let on = DemographicsDraw::new(&c, 7);
         let mut tur_islam = 0;
         let mut grc_orthodox = 0;
         let mut none = 0;
@@ -300,15 +324,15 @@ mod tests {
         let mut c = cfg("2025-06-01");
         c.demographics.religion = true;
         c.demographics.military = false;
-        let off = DemographicsDraw::new(&c);
+        let off = DemographicsDraw::new(&c, 7);
         c.demographics.military = true;
-        let on = DemographicsDraw::new(&c);
+        let on = DemographicsDraw::new(&c, 7);
         let mut ranks = [0u32; 14];
         for i in 0..30_000u64 {
             let nation = Nation::ALL[i as usize % Nation::COUNT];
             let gender = if i % 3 == 0 { Gender::Female } else { Gender::Male };
             let scenario = if i % 2 == 0 { Warfare::Naval } else { Warfare::Urban };
-            let ctx = EventContext { scenario, ..Default::default() };
+            let ctx = EventContext { scenario, index: i, ..Default::default() };
             let mut a = patient(nation, gender);
             off.draw(&ctx, &mut Xo::new(i), &mut a);
             assert_eq!((a.demographics.rank, a.demographics.service), (None, None));
@@ -339,7 +363,7 @@ mod tests {
 
         let mut c = cfg("2025-06-01");
         c.demographics.military = true;
-        let dd = DemographicsDraw::new(&c);
+        let dd = DemographicsDraw::new(&c, 7);
         let mut navy = [0u32; 2];
         for (k, scenario) in [Warfare::Naval, Warfare::Conventional].into_iter().enumerate() {
             let ctx = EventContext { scenario, ..Default::default() };
@@ -357,7 +381,7 @@ mod tests {
     #[test]
     fn female_family_names_use_the_female_forms() {
         let ctx = EventContext::default();
-        let dd = DemographicsDraw::new(&cfg("2025-06-01"));
+        let dd = DemographicsDraw::new(&cfg("2025-06-01"), 7);
         for nation in [Nation::Pol, Nation::Ltu, Nation::Cze, Nation::Lva, Nation::Isl, Nation::Grc, Nation::Bgr] {
             let t = names(nation);
             let ff = t.family_female.unwrap();
@@ -377,9 +401,12 @@ mod tests {
         let pol = names(Nation::Pol);
         let k = pol.family.names.iter().position(|&s| s == "Kowalski").unwrap();
         assert_eq!(pol.family_female.unwrap().names[k], "Kowalska");
+        // Icelandic patronymics: -son for men, -dóttir for women, on the same stem.
         let isl = names(Nation::Isl);
-        let k = isl.family.names.iter().position(|&s| s == "Jónsson").unwrap();
-        assert_eq!(isl.family_female.unwrap().names[k], "Jónsdóttir");
+        for (m, f) in isl.family.names.iter().zip(isl.family_female.unwrap().names) {
+            let stem = m.strip_suffix("son").unwrap();
+            assert_eq!(*f, format!("{stem}dóttir"));
+        }
         // Non-inflecting nations give women the same family names.
         let deu = names(Nation::Deu);
         let mut f = patient(Nation::Deu, Gender::Female);
@@ -390,10 +417,10 @@ mod tests {
     #[test]
     fn latin_script_emits_romanised_names() {
         let ctx = EventContext::default();
-        let native = DemographicsDraw::new(&cfg("2025-06-01"));
+        let native = DemographicsDraw::new(&cfg("2025-06-01"), 7);
         let mut c = cfg("2025-06-01");
         c.demographics.script = Script::Latin;
-        let latin = DemographicsDraw::new(&c);
+        let latin = DemographicsDraw::new(&c, 7);
         for nation in [Nation::Grc, Nation::Bgr, Nation::Mkd] {
             let t = names(nation);
             for i in 0..200u64 {

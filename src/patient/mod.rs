@@ -5,6 +5,7 @@ pub mod attributes;
 pub mod clinical;
 pub mod demographics;
 pub mod flow;
+pub mod identity;
 pub mod medical;
 pub mod national_id;
 pub mod record;
@@ -30,7 +31,7 @@ impl PatientGenerator {
         PatientGenerator {
             seed,
             attributes: attributes::Attributes::new(cfg),
-            demographics: demographics::DemographicsDraw::new(cfg),
+            demographics: demographics::DemographicsDraw::new(cfg, seed),
             flow: flow::Flow::new(cfg),
             clinical: (cfg.flow_model == crate::data::vocab::FlowModel::Clinical).then_some(cfg.evacuation_capability),
         }

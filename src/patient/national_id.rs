@@ -1,102 +1,31 @@
 //! National identity numbers (DOMAIN.md §7.8): one scheme per nation, with check digits and
-//! never-issued ranges where the scheme has one, drawn from stream D.
+//! never-issued ranges where the scheme has one, unique within a dataset by construction
+//! (docs/IDENTITIES.md).
 //!
-//! Generation is split in two: [`generate`] draws the scheme's random parts (with the rejection
-//! rule ↻), and [`compose`] is the pure function "random parts → number" that embeds birthdate,
-//! gender and names, computes the check values and lays the number out. Nothing here allocates:
-//! the number is built in a stack buffer and copied into the record's inline string.
+//! Generation is split in two: [`generate`] maps a serial index `j` (derived from the patient's
+//! dataset slot by `patient::identity`) one-to-one onto the scheme's free parts, and [`compose`]
+//! is the pure function "parts → number" that embeds birthdate, gender and names, computes the
+//! check values and lays the number out. Distinct `j` below [`capacity`] give distinct numbers
+//! for the same birth date and gender. Nothing here draws random numbers or allocates: the number
+//! is built in a stack buffer and copied into the record's inline string.
 
 mod check;
 
 use crate::civil::Date;
 use crate::data::vocab::{Gender, Nation};
 use crate::patient::record::IdNumber;
-use crate::rng::Xo;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Attempts that redraw every random part before the stepping fallback of the rejection rule.
-const MAX_ATTEMPTS: usize = 64;
-
-/// One random part of a scheme (DOMAIN.md §7.8, draw table).
+/// How many distinct numbers a scheme offers to one class of patients: the serial index `j`
+/// passed to [`generate`] must stay below it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    /// `D(N)`, `S(…)` and `A`: one `below(n)`; steps wrap from `n − 1` to 0.
-    Below(u64),
-    /// `R(lo, hi)`: one `int(lo, hi)`.
-    Range(u64, u64),
-    /// `P(lo, hi)` with the parity already applied: values `lo, lo + 2, …, top`.
-    Parity(u64, u64),
-}
-
-impl Field {
-    /// A `P(lo, hi)` field whose values are odd when `odd`, else even.
-    fn parity(lo: u64, hi: u64, odd: bool) -> Field {
-        let lo2 = if (lo % 2 == 1) == odd { lo } else { lo + 1 };
-        Field::Parity(lo2, lo2 + 2 * (hi.saturating_sub(lo2) / 2))
-    }
-
-    /// Draws the field: exactly one word of `d`.
-    fn draw(self, d: &mut Xo) -> u64 {
-        match self {
-            Field::Below(n) => d.below(n),
-            Field::Range(lo, hi) => lo + d.below(hi - lo + 1),
-            Field::Parity(lo, top) => lo + 2 * d.below((top - lo) / 2 + 1),
-        }
-    }
-
-    /// The next value of the stepping fallback (+1, +2 for `P`), wrapping from top to bottom.
-    fn step(self, v: u64) -> u64 {
-        match self {
-            Field::Below(n) => {
-                if v + 1 >= n {
-                    0
-                } else {
-                    v + 1
-                }
-            }
-            Field::Range(lo, hi) => {
-                if v >= hi {
-                    lo
-                } else {
-                    v + 1
-                }
-            }
-            Field::Parity(lo, top) => {
-                if v + 2 > top {
-                    lo
-                } else {
-                    v + 2
-                }
-            }
-        }
-    }
-
-    /// The number of distinct values (bounds the stepping fallback).
-    fn cardinality(self) -> u64 {
-        match self {
-            Field::Below(n) => n,
-            Field::Range(lo, hi) => hi - lo + 1,
-            Field::Parity(lo, top) => (top - lo) / 2 + 1,
-        }
-    }
-}
-
-/// The random parts of a scheme for one patient: fields in draw order and whether ↻ applies.
-struct Plan {
-    fields: [Field; 3],
-    len: usize,
-    rejects: bool,
-}
-
-impl Plan {
-    fn new(fields: &[Field], rejects: bool) -> Plan {
-        let mut f = [Field::Below(1); 3];
-        for (slot, &x) in f.iter_mut().zip(fields) {
-            *slot = x;
-        }
-        Plan { fields: f, len: fields.len().min(3), rejects }
-    }
+pub enum Capacity {
+    /// The number embeds the birth date: `j` < C distinct numbers per birth date (and per gender
+    /// where the number encodes it).
+    PerBirthDate(u64),
+    /// The number embeds no birth date (or only its month): `j` < K distinct numbers in all.
+    Total(u64),
 }
 
 /// FRA: the 94 départements 01–19, 21–95, as an index → number map.
@@ -117,151 +46,230 @@ fn rou_county(idx: u64) -> u64 {
     }
 }
 
-/// ITA birthplace codes, in the listed order.
-const ITA_PLACES: [&[u8; 4]; 8] = [b"H501", b"F205", b"F839", b"L219", b"G273", b"D969", b"A944", b"D612"];
+/// ITA birthplace codes: the 12 letters N–Y, which no Belfiore code uses (municipalities use
+/// A–M, foreign states Z), each with 000–999.
+const ITA_PLACE_LETTERS: u64 = 12;
 /// ITA month letters, January to December.
 const ITA_MONTHS: &[u8; 12] = b"ABCDEHLMPRST";
 /// GBR second letters of the NINO prefix.
 const GBR_SECOND: &[u8; 19] = b"ABCEGHJKLMNPRSTWXYZ";
 /// FIN check characters.
 const FIN_CHECK: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
+/// FIN century signs (births 1900–1999, 2000–2099): the classic sign first, then the five added on
+/// 1 January 2023 (Act 128/2022).
+const FIN_CENTURY: [&[u8; 6]; 2] = [b"-YXWVU", b"ABCDEF"];
 /// ESP DNI letters.
 const ESP_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+/// DEU: the number of ten-digit strings over one multiset (nine distinct digits, one of them
+/// twice): 10! / 2.
+const DEU_PERMS: u64 = 1_814_400;
 
-/// The random parts of `nation` for a person born in `year`.
-fn plan(nation: Nation, year: i32, male: bool) -> Plan {
-    use Field::{Below, Range};
-    let p = Field::parity;
+/// The serial capacity of `nation`'s scheme (docs/IDENTITIES.md, table of capacities).
+pub fn capacity(nation: Nation) -> Capacity {
+    use Capacity::{PerBirthDate as Pb, Total};
     match nation {
-        Nation::Alb => Plan::new(&[Below(26), Below(100_000_000), Below(26)], false),
-        Nation::Bel => Plan::new(&[p(1, 997, male)], false),
-        Nation::Bgr => Plan::new(&[p(0, 999, !male)], false),
-        Nation::Can => Plan::new(&[Below(10_000_000)], false),
-        Nation::Hrv => Plan::new(&[Range(1_000_000_000, 9_999_999_999)], false),
-        Nation::Cze | Nation::Svk => Plan::new(&[Below(1000)], year >= 1954),
-        Nation::Dnk if year < 2000 => Plan::new(&[p(0, 3999, male)], false),
-        Nation::Dnk => Plan::new(&[p(4000, 9999, male)], false),
-        Nation::Est | Nation::Ltu => Plan::new(&[Below(1000)], false),
-        Nation::Fin => Plan::new(&[p(900, 999, male)], false),
-        Nation::Fra => Plan::new(&[Below(94), Range(1, 989), Range(1, 999)], false),
-        // DEU draws its own way (see `draw_deu`); the plan is unused.
-        Nation::Deu => Plan::new(&[], false),
-        Nation::Grc => Plan::new(&[p(0, 9999, male)], false),
-        Nation::Hun => Plan::new(&[Below(1_000_000), Below(26), Below(26)], false),
-        Nation::Isl => Plan::new(&[Range(20, 99)], true),
-        Nation::Ita => Plan::new(&[Below(ITA_PLACES.len() as u64)], false),
-        Nation::Lva => Plan::new(&[Below(100_000_000)], false),
-        Nation::Lux => Plan::new(&[Range(1, 999)], false),
-        Nation::Mne | Nation::Mkd => {
-            let region = if nation == Nation::Mne { Range(21, 29) } else { Range(41, 49) };
-            let serial = if male { Range(0, 499) } else { Range(500, 999) };
-            Plan::new(&[region, serial], true)
-        }
-        Nation::Svn => Plan::new(&[if male { Range(0, 499) } else { Range(500, 999) }], true),
-        Nation::Nld => Plan::new(&[Range(10_000_000, 99_999_999)], true),
-        Nation::Nor if year < 2000 => Plan::new(&[p(0, 499, male)], true),
-        Nation::Nor => Plan::new(&[p(500, 999, male)], true),
-        Nation::Pol => Plan::new(&[p(0, 9999, male)], false),
-        Nation::Prt => Plan::new(&[Below(10_000_000)], false),
-        Nation::Rou => Plan::new(&[Below(48), Range(1, 999)], false),
-        Nation::Esp => Plan::new(&[Below(100_000_000)], false),
-        Nation::Swe => Plan::new(&[p(0, 999, male)], false),
-        Nation::Tur => Plan::new(&[Range(100_000_000, 999_999_999)], false),
-        Nation::Gbr => Plan::new(&[Below(GBR_SECOND.len() as u64), Below(1_000_000), Below(4)], false),
-        Nation::Usa => Plan::new(&[Range(900, 999), Range(1, 49), Range(1, 9999)], false),
-        Nation::Aus => Plan::new(&[Below(100_000_000)], true),
-        Nation::Nzl => Plan::new(&[Range(1_000_001, 14_999_999)], true),
+        Nation::Alb => Total(26 * 100_000_000 * 26),
+        Nation::Bel => Pb(498),
+        Nation::Bgr => Pb(500),
+        Nation::Can => Total(10_000_000),
+        Nation::Hrv => Total(9_000_000_000),
+        Nation::Cze | Nation::Svk => Pb(900),
+        Nation::Dnk => Pb(2000),
+        Nation::Est | Nation::Ltu => Pb(1000),
+        Nation::Fin => Pb(300),
+        Nation::Fra => Total(94 * 989 * 999),
+        Nation::Deu => Total(deu_total()),
+        Nation::Grc => Pb(5000),
+        Nation::Hun => Total(1_000_000 * 26 * 26),
+        Nation::Isl => Pb(72),
+        Nation::Ita => Pb(ITA_PLACE_LETTERS * 1000),
+        Nation::Lva => Total(100_000_000),
+        Nation::Lux => Pb(999),
+        Nation::Mne | Nation::Mkd => Pb(9 * 50 * 9),
+        Nation::Svn => Pb(50 * 9),
+        Nation::Nld => Total(8_000_000 * 9),
+        Nation::Nor => Pb(50 * 3),
+        Nation::Pol => Pb(5000),
+        Nation::Prt => Total(10_000_000),
+        Nation::Rou => Pb(48 * 999),
+        Nation::Esp => Total(100_000_000),
+        Nation::Swe => Pb(500),
+        Nation::Tur => Total(900_000_000),
+        Nation::Gbr => Total(19 * 1_000_000 * 4),
+        Nation::Usa => Total(100 * 49 * 9999),
+        Nation::Aus => Total(10_000_000 * 9),
+        Nation::Nzl => Total(500_000 * 9),
     }
 }
 
-/// Writes the id number of a patient into `out` (cleared first), drawing from stream `d` (D5).
+/// Nations whose numbers share one format (EST and LTU, CZE and SVK) share one group, so that
+/// their serial indices come from one bijection and cannot collide; every other nation is its own
+/// group. The value is a key for `patient::identity`.
+pub fn format_group(nation: Nation) -> u64 {
+    match nation {
+        Nation::Ltu => Nation::Est.index() as u64,
+        Nation::Svk => Nation::Cze.index() as u64,
+        n => n.index() as u64,
+    }
+}
+
+/// Writes the number of serial index `j` into `out` (cleared first). Returns `false`, leaving
+/// `out` empty, when `j` is not below [`capacity`] (the caller keeps it below).
 pub fn generate(
     nation: Nation,
     birthdate: Date,
     gender: Gender,
     given_name: &str,
     family_name: &str,
-    d: &mut Xo,
+    j: u64,
     out: &mut IdNumber,
-) {
-    let male = gender == Gender::Male;
-    let mut parts = [0u64; 3];
-    if nation == Nation::Deu {
-        parts[0] = draw_deu(d);
-        compose(nation, birthdate, gender, given_name, family_name, &parts, out);
-        return;
+) -> bool {
+    let cap = match capacity(nation) {
+        Capacity::PerBirthDate(c) | Capacity::Total(c) => c,
+    };
+    if j >= cap {
+        out.clear();
+        return false;
     }
-    let plan = plan(nation, birthdate.ymd().0, male);
-    let fields = &plan.fields[..plan.len];
-    draw_parts(fields, plan.rejects, d, &mut parts, |p| {
-        compose(nation, birthdate, gender, given_name, family_name, p, out)
-    });
+    let male = gender == Gender::Male;
+    let sex = u64::from(male);
+    let (year, _, _) = birthdate.ymd();
+    let c = |parts: &[u64], out: &mut IdNumber| compose(nation, birthdate, gender, given_name, family_name, parts, out);
+    match nation {
+        Nation::Alb => c(&[j % 26, j / 26 % 100_000_000, j / 2_600_000_000 % 26], out),
+        Nation::Bel => c(&[1 + 2 * j + u64::from(!male)], out),
+        // Even for men, odd for women.
+        Nation::Bgr => c(&[2 * j + u64::from(!male)], out),
+        Nation::Can | Nation::Lva | Nation::Prt | Nation::Esp | Nation::Est | Nation::Ltu => c(&[j], out),
+        Nation::Hrv => c(&[1_000_000_000 + j], out),
+        Nation::Tur => c(&[100_000_000 + j], out),
+        Nation::Lux => c(&[1 + j], out),
+        Nation::Cze | Nation::Svk => nth_valid(j % 9, (0..10).map(|d| j / 9 * 10 + d), |v| c(&[v], out)),
+        Nation::Dnk => c(&[if year < 2000 { 0 } else { 4000 } + 2 * j + sex], out),
+        Nation::Fin => c(&[900 + 2 * (j % 50) + sex, j / 50], out),
+        Nation::Fra => c(&[j % 94, 1 + j / 94 % 989, 1 + j / (94 * 989)], out),
+        Nation::Deu => c(&[deu_digits(j)], out),
+        Nation::Grc | Nation::Pol | Nation::Swe => c(&[2 * j + sex], out),
+        Nation::Hun => c(&[j % 1_000_000, j / 1_000_000 % 26, j / 26_000_000], out),
+        Nation::Isl => nth_valid(j % 9, (0..10).map(|d| 20 + j / 9 * 10 + d), |v| c(&[v], out)),
+        Nation::Ita => c(&[j], out),
+        Nation::Mne | Nation::Mkd | Nation::Svn => {
+            let (region, rest) = match nation {
+                Nation::Mne => (21 + j % 9, j / 9),
+                Nation::Mkd => (41 + j % 9, j / 9),
+                _ => (50, j),
+            };
+            let base = if male { 0 } else { 500 } + rest / 9 * 10;
+            nth_valid(rest % 9, (0..10).map(|d| base + d), |v| {
+                if nation == Nation::Svn {
+                    c(&[v], out)
+                } else {
+                    c(&[region, v], out)
+                }
+            })
+        }
+        // First digit 1 or 3–9: PRT numbers (same nine-digit shape) start with 2.
+        Nation::Nld => {
+            let q = 1_000_000 + j / 9;
+            let prefix = if q >= 2_000_000 { q + 1_000_000 } else { q };
+            nth_valid(j % 9, (0..10).map(|d| prefix * 10 + d), |v| c(&[v], out))
+        }
+        Nation::Nor => {
+            let base = if year < 2000 { 0 } else { 500 } + j / 3 * 10;
+            nth_valid(j % 3, (0..5).map(|d| base + 2 * d + sex), |v| c(&[v], out))
+        }
+        Nation::Rou => c(&[j % 48, 1 + j / 48], out),
+        Nation::Gbr => c(&[j % 19, j / 19 % 1_000_000, j / 19_000_000], out),
+        Nation::Usa => c(&[900 + j % 100, 1 + j / 100 % 49, 1 + j / 4900], out),
+        Nation::Aus => nth_valid(j % 9, (0..10).map(|d| j / 9 * 10 + d), |v| c(&[v], out)),
+        // Base 10,000,000–14,999,999: the written number starts with 1, never with the 0 of
+        // CAN's never-assigned SINs (same `DDD-DDD-DDD` shape).
+        Nation::Nzl => nth_valid(j % 9, (0..10).map(|d| (1_000_000 + j / 9) * 10 + d), |v| c(&[v], out)),
+    }
 }
 
-/// Draws `fields` into `parts` until `accept` takes them: once without ↻; with ↻ up to 64
-/// attempts, then the stepping fallback on the last field of the 64th attempt (no draws).
-/// Returns whether some parts were accepted (always, for the shipped schemes).
-fn draw_parts(
-    fields: &[Field],
-    rejects: bool,
-    d: &mut Xo,
-    parts: &mut [u64; 3],
-    mut accept: impl FnMut(&[u64]) -> bool,
-) -> bool {
-    let n = fields.len().min(parts.len());
-    let attempts = if rejects { MAX_ATTEMPTS } else { 1 };
-    for _ in 0..attempts {
-        for (v, f) in parts.iter_mut().zip(fields) {
-            *v = f.draw(d);
-        }
-        if accept(&parts[..n]) {
-            return true;
-        }
-    }
-    let Some((&last, _)) = fields.split_last() else { return false };
-    for _ in 0..last.cardinality() {
-        if let Some(v) = parts.get_mut(n.wrapping_sub(1)) {
-            *v = last.step(*v);
-        }
-        if accept(&parts[..n]) {
-            return true;
+/// Composes the candidates in order and stops at the `k`-th (0-based) that gives a valid number
+/// (its check value is possible); `false` if fewer than `k + 1` do. The schemes that use it vary
+/// the last free digit, which moves the mod-11 check through distinct residues, so at most one
+/// candidate in ten (at most two in five for NOR's two checks) is impossible.
+fn nth_valid(k: u64, candidates: impl Iterator<Item = u64>, mut compose_ok: impl FnMut(u64) -> bool) -> bool {
+    let mut seen = 0;
+    for v in candidates {
+        if compose_ok(v) {
+            if seen == k {
+                return true;
+            }
+            seen += 1;
         }
     }
     false
 }
 
-/// DEU (no rejection): the first ten digits as a number, built from the draws of the table.
-fn draw_deu(d: &mut Xo) -> u64 {
-    let missing = d.below(10) as u8;
-    let doubled_rank = d.below(9) as usize;
-    // The nine digits other than the missing one, ascending, with the r-th doubled: ten digits,
-    // still ascending.
-    let mut a = [0u8; 10];
-    let mut n = 0;
-    let mut rank = 0;
-    for digit in 0..10u8 {
-        if digit == missing {
-            continue;
-        }
-        let copies = if rank == doubled_rank { 2 } else { 1 };
-        for _ in 0..copies {
-            if let Some(slot) = a.get_mut(n) {
-                *slot = digit;
+/// DEU: the number of ten-digit first parts for missing digit `m` and doubled digit `dd`: the
+/// arrangements of the multiset, less those starting with 0.
+fn deu_count(m: u64, dd: u64) -> u64 {
+    let leading_zero = if m == 0 {
+        0
+    } else if dd == 0 {
+        362_880 // 9! (the other nine digits are distinct)
+    } else {
+        181_440 // 9! / 2
+    };
+    DEU_PERMS - leading_zero
+}
+
+/// DEU: the doubled digit of block `r` (0–8) for missing digit `m`: the r-th digit ≠ m.
+fn deu_doubled(m: u64, r: u64) -> u64 {
+    if r < m {
+        r
+    } else {
+        r + 1
+    }
+}
+
+/// DEU: the total number of first parts (Σ over the 90 (missing, doubled) blocks).
+const fn deu_total() -> u64 {
+    // m = 0: 9 blocks of 10!/2; m ≠ 0: 9 × (one block with 0 doubled, eight with 0 single).
+    9 * DEU_PERMS + 9 * ((DEU_PERMS - 362_880) + 8 * (DEU_PERMS - 181_440))
+}
+
+/// DEU: the `j`-th first part (ten digits as a number): block (missing m, doubled r-th digit),
+/// then the arrangement of rank j within the block, in lexicographic order without a leading 0.
+/// Every result has nine distinct digits, one of them twice, and a first digit 1–9.
+fn deu_digits(mut j: u64) -> u64 {
+    const FACT: [u64; 11] = [1, 1, 2, 6, 24, 120, 720, 5040, 40_320, 362_880, 3_628_800];
+    let mut counts = [1u8; 10];
+    'blocks: for m in 0..10u64 {
+        for r in 0..9u64 {
+            let dd = deu_doubled(m, r);
+            let n = deu_count(m, dd);
+            if j < n {
+                counts[m as usize] = 0;
+                counts[dd as usize] = 2;
+                break 'blocks;
             }
-            n += 1;
-        }
-        rank += 1;
-    }
-    for j in (1..10usize).rev() {
-        let k = d.below(j as u64 + 1) as usize;
-        a.swap(j, k.min(j));
-    }
-    if a[0] == 0 {
-        if let Some(pos) = a.iter().position(|&x| x != 0) {
-            a.swap(0, pos);
+            j -= n;
         }
     }
-    a.iter().fold(0u64, |acc, &x| acc * 10 + x as u64)
+    let mut value = 0u64;
+    for pos in 0..10usize {
+        let left = 9 - pos; // positions after this one
+        for d in 0..10usize {
+            if counts[d] == 0 || (pos == 0 && d == 0) {
+                continue;
+            }
+            counts[d] -= 1;
+            let doubled_left = counts.contains(&2);
+            let n = FACT[left] / if doubled_left { 2 } else { 1 };
+            if j < n {
+                value = value * 10 + d as u64;
+                break;
+            }
+            j -= n;
+            counts[d] += 1;
+        }
+    }
+    value
 }
 
 /// A small stack buffer of ASCII characters (digits, letters and the FIN century sign).
@@ -359,12 +367,12 @@ fn mod11_complement(digits: &[u8], weights: &[u32]) -> u32 {
     (11 - check::weighted_sum(digits, weights) % 11) % 11
 }
 
-/// Builds the number of `nation` from its random parts (in draw order; DEU: the first ten digits
-/// as one number) into `out`, which is cleared first.
+/// Builds the number of `nation` from its parts (in the order [`generate`] passes them; DEU: the
+/// first ten digits as one number; FIN: individual number, century-sign variant 0–5; ITA: the
+/// birthplace index 0–11,999) into `out`, which is cleared first.
 ///
-/// Returns `false`, leaving `out` empty, when the check value is impossible for these parts (the
-/// case the rejection rule ↻ redraws); schemes without ↻ always return `true`. Missing parts
-/// count as 0.
+/// Returns `false`, leaving `out` empty, when the check value is impossible for these parts;
+/// schemes that cannot fail always return `true`. Missing parts count as 0.
 pub fn compose(
     nation: Nation,
     birthdate: Date,
@@ -463,7 +471,7 @@ pub fn compose(
             b.num(month, 2);
             b.num(yy, 2);
             let n = check::value(b.bytes()) * 1000 + part(0) % 1000;
-            b.push(if born_2000s { b'A' } else { b'-' });
+            b.push(FIN_CENTURY[usize::from(born_2000s)][(part(1) % 6) as usize]);
             b.num(part(0), 3);
             b.push(FIN_CHECK[(n % 31) as usize]);
             b""
@@ -516,9 +524,9 @@ pub fn compose(
             b.num(yy, 2);
             b.push(ITA_MONTHS[(month as usize).clamp(1, 12) - 1]);
             b.num(day + if male { 0 } else { 40 }, 2);
-            for &c in ITA_PLACES[(part(0) % 8) as usize] {
-                b.push(c);
-            }
+            let place = part(0) % (ITA_PLACE_LETTERS * 1000);
+            b.push(b'N' + (place / 1000) as u8);
+            b.num(place % 1000, 3);
             b.push(check::codice_fiscale(b.bytes()));
             b""
         }
@@ -711,7 +719,7 @@ mod tests {
         assert_eq!(example(Nation::Grc, &[5181]).as_str(), "23049651815");
         assert_eq!(example(Nation::Hun, &[482_913, 10, 0]).as_str(), "482913KA");
         assert_eq!(example(Nation::Isl, &[92]).as_str(), "230496-9279");
-        assert_eq!(example(Nation::Ita, &[0]).as_str(), "RSSGNN96D23H501K");
+        assert_eq!(example(Nation::Ita, &[0]).as_str(), "RSSGNN96D23N000F");
         assert_eq!(example(Nation::Lva, &[9_378_657]).as_str(), "320937-86571");
         assert_eq!(example(Nation::Ltu, &[599]).as_str(), "39604235992");
         assert_eq!(example(Nation::Lux, &[481]).as_str(), "1996042348153");
@@ -783,61 +791,6 @@ mod tests {
     }
 
     #[test]
-    fn rejection_redraws_64_times_then_steps_the_last_field() {
-        let fields = [Field::Range(21, 29), Field::Range(0, 499)];
-        let mut d = Xo::new(3);
-        let mut expected = Xo::new(3);
-        let mut calls = 0;
-        let mut parts = [0u64; 3];
-        let mut seen = Vec::new();
-        // Reject everything until the third stepped value.
-        let ok = draw_parts(&fields, true, &mut d, &mut parts, |p| {
-            calls += 1;
-            seen.push(p.to_vec());
-            calls == 64 + 3
-        });
-        assert!(ok);
-        // 64 attempts of two draws each, in field order, then no more draws.
-        for attempt in &seen[..64] {
-            assert_eq!(attempt[0], 21 + expected.below(9));
-            assert_eq!(attempt[1], expected.below(500));
-        }
-        assert_eq!(d.next_u64(), expected.next_u64());
-        let last = &seen[63];
-        for (k, stepped) in seen[64..].iter().enumerate() {
-            assert_eq!(stepped[0], last[0], "the region is kept");
-            assert_eq!(stepped[1], (last[1] + k as u64 + 1) % 500, "serial stepped by +1 with wrap-around");
-        }
-        assert_eq!(parts[..2], seen[66][..]);
-    }
-
-    #[test]
-    fn without_rejection_one_attempt_is_kept() {
-        let fields = [Field::parity(0, 999, true)];
-        let mut d = Xo::new(4);
-        let mut expected = Xo::new(4);
-        let mut parts = [0u64; 3];
-        assert!(draw_parts(&fields, false, &mut d, &mut parts, |_| true));
-        assert_eq!(parts[0], 1 + 2 * expected.below(500));
-        assert_eq!(d.next_u64(), expected.next_u64());
-    }
-
-    #[test]
-    fn stepping_fallback_wraps_at_the_top() {
-        assert_eq!(Field::Below(1000).step(999), 0);
-        assert_eq!(Field::Range(20, 99).step(99), 20);
-        assert_eq!(Field::Range(20, 99).step(42), 43);
-        let odd = Field::parity(0, 499, true);
-        assert_eq!(odd, Field::Parity(1, 499));
-        assert_eq!(odd.step(497), 499);
-        assert_eq!(odd.step(499), 1);
-        let even = Field::parity(500, 999, false);
-        assert_eq!(even, Field::Parity(500, 998));
-        assert_eq!(even.step(998), 500);
-        assert_eq!(Field::parity(1, 997, false), Field::Parity(2, 996));
-    }
-
-    #[test]
     fn ita_name_codes() {
         let code = |name: &str, given: bool| {
             let mut b = Buf::new();
@@ -860,37 +813,76 @@ mod tests {
     fn ita_female_day_and_month_letter() {
         let mut out = IdNumber::new();
         let date = Date::from_ymd(2001, 12, 5).unwrap();
-        assert!(compose(Nation::Ita, date, Gender::Female, "Giulia", "Bianchi", &[7], &mut out));
+        assert!(compose(Nation::Ita, date, Gender::Female, "Giulia", "Bianchi", &[4_321], &mut out));
         assert_eq!(&out[..11], "BNCGLI01T45");
-        assert_eq!(&out[11..15], "D612");
+        assert_eq!(&out[11..15], "R321");
     }
 
     #[test]
-    fn deu_construction_uses_nine_distinct_digits() {
-        let mut d = Xo::new(5);
-        for _ in 0..2000 {
-            let v = draw_deu(&mut d);
-            assert!((1_000_000_000..10_000_000_000).contains(&v), "{v}");
+    fn deu_first_parts_follow_the_digit_rule_and_are_distinct() {
+        let total = deu_total();
+        assert_eq!(total, 9 * 1_814_400 + 9 * (1_451_520 + 8 * 1_632_960));
+        let mut seen = std::collections::HashSet::new();
+        // The first and last ranks of every block, and a spread over the whole range.
+        let samples = (0..200_000u64).map(|k| k * (total / 200_000)).chain([1, total - 2, total - 1]);
+        for j in samples {
+            let v = deu_digits(j);
+            assert!((1_000_000_000..10_000_000_000).contains(&v), "{j}: {v}");
             let mut counts = [0u8; 10];
             let mut x = v;
             for _ in 0..10 {
                 counts[(x % 10) as usize] += 1;
                 x /= 10;
             }
-            assert_eq!(counts.iter().filter(|&&c| c == 0).count(), 1);
-            assert_eq!(counts.iter().filter(|&&c| c == 2).count(), 1);
+            assert_eq!(counts.iter().filter(|&&c| c == 0).count(), 1, "{v}");
+            assert_eq!(counts.iter().filter(|&&c| c == 2).count(), 1, "{v}");
+            assert!(seen.insert(v), "rank {j} repeats {v}");
+        }
+        // Lexicographic within the first block (m = 0, 1 doubled): 1123456789 is rank 0.
+        assert_eq!(deu_digits(0), 1_123_456_789);
+        assert_eq!(deu_digits(1), 1_123_456_798);
+    }
+
+    #[test]
+    fn every_serial_index_gives_a_distinct_number_per_birth_date() {
+        let mut out = IdNumber::new();
+        for &nation in Nation::ALL {
+            for (date, gender) in [
+                (Date::from_ymd(1996, 4, 23).unwrap(), Gender::Male),
+                (Date::from_ymd(2004, 2, 29).unwrap(), Gender::Female),
+                (Date::from_ymd(1950, 1, 2).unwrap(), Gender::Female),
+            ] {
+                let (cap, step) = match capacity(nation) {
+                    Capacity::PerBirthDate(c) => (c, 1),
+                    Capacity::Total(k) => (k, k / 20_000 + 1),
+                };
+                let mut seen = std::collections::HashSet::new();
+                let mut j = 0;
+                while j < cap {
+                    assert!(generate(nation, date, gender, "Giulia", "Bianchi", j, &mut out), "{nation:?} {j}");
+                    assert!(seen.insert(out.to_string()), "{nation:?}: j = {j} repeats {out}");
+                    j += step;
+                }
+                // The top index is valid too, and the capacity itself is refused.
+                assert!(generate(nation, date, gender, "Giulia", "Bianchi", cap - 1, &mut out), "{nation:?}");
+                assert!(!generate(nation, date, gender, "Giulia", "Bianchi", cap, &mut out), "{nation:?}");
+                assert!(out.is_empty());
+            }
         }
     }
 
     #[test]
-    fn deu_draws_twelve_words() {
-        // m, r and nine Fisher–Yates swaps.
-        let mut a = Xo::new(77);
-        let mut b = Xo::new(77);
-        draw_deu(&mut a);
-        for _ in 0..11 {
-            b.next_u64();
-        }
-        assert_eq!(a.next_u64(), b.next_u64());
+    fn fin_century_signs_and_ita_places() {
+        let mut out = IdNumber::new();
+        let d = Date::from_ymd(1996, 4, 23).unwrap();
+        assert!(generate(Nation::Fin, d, Gender::Male, "", "", 50 + 3, &mut out));
+        assert_eq!(&out[6..10], "Y907", "variant 1 of the 1900s signs, individual number 907");
+        let d2 = Date::from_ymd(2001, 1, 1).unwrap();
+        assert!(generate(Nation::Fin, d2, Gender::Female, "", "", 299, &mut out));
+        assert_eq!(&out[6..10], "F998");
+        assert!(generate(Nation::Ita, d, Gender::Male, "Giovanni", "Rossi", 11_999, &mut out));
+        assert_eq!(&out[11..15], "Y999");
+        assert!(generate(Nation::Ita, d, Gender::Male, "Giovanni", "Rossi", 0, &mut out));
+        assert_eq!(&out[11..15], "N000");
     }
 }

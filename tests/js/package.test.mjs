@@ -55,6 +55,10 @@ test("package ships only what it needs and exports every runtime", () => {
   const files = readdirSync(join(project, "node_modules/patientgen/js")).sort();
   assert.ok(files.includes("index.d.ts"));
   assert.ok(!readdirSync(join(project, "node_modules/patientgen")).includes("src"), "Rust sources are not shipped");
+  // The compiled-in names come from Faker and @faker-js/faker (MIT): their notices ship too.
+  const notices = readFileSync(join(project, "node_modules/patientgen/data/names/LICENSES"), "utf8");
+  assert.ok(notices.includes("Copyright (c) 2012 Daniele Faraglia") && notices.includes("Faker - Copyright (c) 2022-2025"));
+  assert.ok(!readdirSync(join(project, "node_modules/patientgen/data/names")).some((f) => f.endsWith(".tsv")), "only the notices");
 });
 
 for (const format of ["ndjson", "json"]) {
