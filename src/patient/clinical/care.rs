@@ -97,9 +97,11 @@ fn treatments(rec: &PatientRecord, p: &Physiology, at: Facility, t: f64) -> Arra
     match at {
         Facility::Poi => {
             // TCCC MARCH: massive haemorrhage, airway, respiration, circulation, hypothermia.
-            if p.bleed_ais >= 2 && p.bleed == Bleed::Compressible {
+            // A tourniquet for life-threatening limb haemorrhage (AIS ≥ 3), a haemostatic agent
+            // where none fits (junctional), a pressure dressing otherwise.
+            if p.bleed_ais >= 3 && p.bleed == Bleed::Compressible {
                 add(o, P01);
-            } else if p.bleed_ais >= 2 && rec.body_part.is_limb() {
+            } else if p.bleed_ais >= 3 && rec.body_part.is_limb() {
                 add(o, P38);
             } else if wound {
                 add(o, P02);

@@ -229,8 +229,8 @@ pub fn run(ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord, phys: &mut P
         phys.t_observe = phys.t_first_aid + range(f, POI_OBSERVATION);
         let lvl = level(phys, iss, f);
         let (m, s) = c.poi[pi];
-        let mut poi = lognormal(f, m, s).max(phys.t_observe + 1.0)
-            + c.environment_delay * ctx.environment.delay_minutes() as f64;
+        let mut poi =
+            lognormal(f, m, s).max(phys.t_observe + 1.0) + c.environment_delay * ctx.environment.delay_minutes() as f64;
         if ctx.mass_casualty {
             // Many casualties at once: collection and triage take longer (assumption).
             poi *= MASCAL_DELAY;
@@ -265,6 +265,9 @@ pub fn run(ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord, phys: &mut P
                 };
                 let stay = if lvl == 2 {
                     range(f, (2.0 * 1440.0, 5.0 * 1440.0))
+                } else if phys.needs_neurosurgery {
+                    // Stabilised and moved on to the neurosurgeon at Role 3.
+                    range(f, (60.0, 180.0))
                 } else if pi == 0 {
                     range(f, (240.0, 1440.0))
                 } else {
