@@ -45,10 +45,10 @@ pub struct Capability {
 /// 43 min, about 75 % of casualties at a facility within 60 min; prehospital blood on board).
 pub const MODERN: Capability = Capability {
     first_aid: (4.0, 0.5),
-    poi: [(15.0, 0.35), (45.0, 0.4), (90.0, 0.5)],
+    poi: [(12.0, 0.35), (45.0, 0.4), (90.0, 0.5)],
     air: 0.9,
     bypass: 0.7,
-    air_leg: (10.0, 25.0),
+    air_leg: (8.0, 20.0),
     ground_leg: (15.0, 45.0),
     role1_urgent: (20.0, 45.0),
     hold: None,
