@@ -50,6 +50,13 @@ after(async () => {
 
 const sha = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
+/** The native CLI's calibration figures (`patientgen report --json`) of a run, by id. */
+function nativeFigures(args) {
+  const out = execFileSync(native, ["generate", "--progress", "never", ...args], { maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] });
+  const json = execFileSync(native, ["report", "--json", "-"], { input: out, maxBuffer: 1 << 26 });
+  return Object.fromEntries(JSON.parse(json).figures.map((f) => [f.id, f.text]));
+}
+
 function nativeSha(args) {
   const out = execFileSync(native, ["generate", "--progress", "never", ...args], {
     maxBuffer: 1 << 30,
@@ -141,6 +148,13 @@ test("the page starts on the default scenario; patients + seed give the CLI's by
   assert.equal(await opfsSha(page, run.name), nativeSha(["--patients", "12345", "--seed", "42"]));
   // The charts and the preview were filled.
   assert.match(await page.locator("#c-days-desc").textContent(), /day 1: \d+/);
+  // The calibration figures beside the counters are the core's report of this run (merged over
+  // both workers): the native report of the same data prints the same figures.
+  const want = nativeFigures(["--patients", "12345", "--seed", "42"]);
+  for (const id of ["pct_kia", "pct_dow", "cfr", "t1_alive_mtf_within_1h", "t1_surgical_median", "time_role1_median"]) {
+    assert.equal((await page.locator(`#k-${id}`).textContent()).trim(), want[id], id);
+  }
+  assert.match(want.cfr, /^\d+\.\d %$/);
   assert.equal(await page.locator("#preview-table tbody tr").count(), 50);
   await page.locator("#preview-table tbody tr").nth(3).locator("button").click();
   assert.match(await page.locator("#timeline-h").textContent(), /Timeline of patient 3/);
