@@ -11,6 +11,9 @@ mod canonical;
 mod did_you_mean;
 mod errors;
 mod facility;
+mod nfc;
+#[rustfmt::skip]
+mod nfc_tables;
 mod parse;
 pub mod presets;
 

@@ -9,11 +9,11 @@
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
-use unicode_normalization::is_nfc;
 
 use super::canonical::es_number;
 use super::did_you_mean::suggest;
 use super::facility::{match_facility, FacilityMatch};
+use super::nfc::is_nfc;
 use super::presets::{preset_json, PRESETS};
 use super::*;
 use crate::data::vocab::{EnvCondition, InjuryType, SpecialEventKind, Triage, Warfare};
@@ -806,7 +806,8 @@ fn unit(v: &Value, p: &Path, c: &mut Ctx) -> Option<f64> {
     Some(x + 0.0)
 }
 
-/// A string the resolved configuration keeps: no control characters or U+FFFE/U+FFFF, NFC.
+/// A string the resolved configuration keeps: no control characters or U+FFFE/U+FFFF, NFC (by the
+/// UAX #15 quick check, which also refuses an NFC string with a combining mark that might compose).
 fn kept_string(v: &Value, p: &Path, c: &mut Ctx) -> Option<String> {
     let s = string(v, p, c)?;
     let chars = s.chars().count();
@@ -823,8 +824,14 @@ fn kept_string(v: &Value, p: &Path, c: &mut Ctx) -> Option<String> {
         c.err(p, format!("contains a noncharacter (U+{:04X})", ch as u32));
         return None;
     }
+    // The quick check refuses every non-NFC string and the rare NFC one holding a combining mark
+    // of NFC_Quick_Check Maybe (e.g. "q\u{301}"): see `super::nfc`.
     if !is_nfc(s) {
-        c.err(p, "not in Unicode NFC");
+        c.err(
+            p,
+            "must be in Unicode composed form NFC (accented letters precomposed; a combining mark that \
+             could compose with the character before it is refused)",
+        );
         return None;
     }
     Some(s.to_string())

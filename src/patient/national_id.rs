@@ -14,8 +14,6 @@ mod check;
 use crate::civil::Date;
 use crate::data::vocab::{Gender, Nation};
 use crate::patient::record::IdNumber;
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 /// How many distinct numbers a scheme offers to one class of patients: the serial index `j`
 /// passed to [`generate`] must stay below it.
@@ -323,14 +321,49 @@ impl Buf {
     }
 }
 
-/// The letters of a name as the codice fiscale uses them: NFD, combining marks dropped,
-/// upper-cased, everything outside A–Z dropped.
+/// The upper-case ASCII base letter of each code point U+00C0–U+024F (Latin-1 Supplement, Latin
+/// Extended-A and -B) whose canonical decomposition (NFD) starts with a letter that upper-cases
+/// to A–Z, `.` for the others. Derived from the Unicode decomposition mappings; the test
+/// `cf_letters_equal_nfd_reference` checks it against `unicode-normalization` for every code point.
+const FOLD_00C0: &[u8; 0x190] = b"\
+AAAAAA.CEEEEIIII.NOOOOO..UUUUY..AAAAAA.CEEEEIIII.NOOOOO..UUUUY.Y\
+AAAAAACCCCCCCCDD..EEEEEEEEEEGGGGGGGGHH..IIIIIIIII...JJKK.LLLLLL.\
+...NNNNNN...OOOOOO..RRRRRRSSSSSSSSTTTT..UUUUUUUUUUUUWWYYYZZZZZZ.\
+................................OO.............UU...............\
+.............AAIIOOUUUUUUUUUU.AAAA....GGKKOOOO..J...GG..NNAA....\
+AAAAEEEEIIIIOOOORRRRUUUUSSTT..HH......AAEEOOOOOOOOYY............\
+................";
+
+/// The same for U+1E00–U+1EFF (Latin Extended Additional; U+1E9B ẛ decomposes to ſ, hence S).
+const FOLD_1E00: &[u8; 0x100] = b"\
+AABBBBBBCCDDDDDDDDDDEEEEEEEEEEFFGGHHHHHHHHHHIIIIKKKKKKLLLLLLLLMM\
+MMMMNNNNNNNNOOOOOOOOPPPPRRRRRRRRSSSSSSSSSSTTTTTTTTUUUUUUUUUUVVVV\
+WWWWWWWWWWXXXXYYZZZZZZHTWY.S....AAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEE\
+EEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOOOOOOUUUUUUUUUUUUUUYYYYYYYY......";
+
+/// A precomposed Latin letter folded to its upper-case ASCII base letter (what NFD followed by
+/// dropping the combining marks and upper-casing gives); any other character unchanged. Besides
+/// the two tables, only U+212A KELVIN SIGN (→ K) and U+212B ANGSTROM SIGN (→ Å → A) have a
+/// canonical decomposition starting with such a letter.
+fn fold_latin(c: char) -> char {
+    let b = match c as u32 {
+        x @ 0xC0..=0x24F => FOLD_00C0.get(x as usize - 0xC0).copied(),
+        x @ 0x1E00..=0x1EFF => FOLD_1E00.get(x as usize - 0x1E00).copied(),
+        0x212A => Some(b'K'),
+        0x212B => Some(b'A'),
+        _ => None,
+    };
+    match b {
+        Some(b) if b != b'.' => b as char,
+        _ => c,
+    }
+}
+
+/// The letters of a name as the codice fiscale uses them: accented Latin letters folded to their
+/// base letter (as NFD with the combining marks dropped would), upper-cased, everything outside
+/// A–Z dropped (combining marks, letters without an ASCII base such as Ø or Æ, other scripts).
 fn cf_letters(name: &str) -> impl Iterator<Item = u8> + '_ {
-    name.nfd()
-        .filter(|&c| !is_combining_mark(c))
-        .flat_map(char::to_uppercase)
-        .filter(char::is_ascii_uppercase)
-        .map(|c| c as u8)
+    name.chars().map(fold_latin).flat_map(char::to_uppercase).filter(char::is_ascii_uppercase).map(|c| c as u8)
 }
 
 /// Appends the three-letter codice fiscale code of a surname (`given = false`) or given name.
@@ -688,6 +721,45 @@ pub fn compose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The former definition of [`cf_letters`]: NFD, combining marks dropped, upper-cased, A–Z.
+    fn cf_letters_nfd(name: &str) -> Vec<u8> {
+        use unicode_normalization::char::is_combining_mark;
+        use unicode_normalization::UnicodeNormalization;
+        name.nfd()
+            .filter(|&c| !is_combining_mark(c))
+            .flat_map(char::to_uppercase)
+            .filter(char::is_ascii_uppercase)
+            .map(|c| c as u8)
+            .collect()
+    }
+
+    #[test]
+    fn cf_letters_equal_nfd_reference() {
+        // Every code point taken alone (all of Unicode, not only U+0000–U+2FFF).
+        let mut folded = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut [0; 4]).to_string();
+            let got: Vec<u8> = cf_letters(&s).collect();
+            assert_eq!(got, cf_letters_nfd(&s), "U+{:04X}", c as u32);
+            folded += usize::from(fold_latin(c) != c);
+        }
+        // The tables are not empty by accident: 400 precomposed letters fold.
+        assert!(folded > 400, "{folded}");
+        // Every given and family name of every nation, native and romanised.
+        let mut n = 0;
+        for nation in crate::data::names::all() {
+            let lists = [Some(&nation.male), Some(&nation.female), Some(&nation.family), nation.family_female.as_ref()];
+            for list in lists.into_iter().flatten() {
+                for name in list.names.iter().chain(list.latin) {
+                    assert_eq!(cf_letters(name).collect::<Vec<u8>>(), cf_letters_nfd(name), "{}: {name}", nation.code);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
+        assert_eq!(cf_letters("Zoë Łukasz-Ørsted ẞ ß Ǖ").collect::<Vec<u8>>(), b"ZOEUKASZRSTEDSSU");
+    }
 
     /// The DOMAIN.md §7.8 example of `nation` (a man born 1996-04-23, Giovanni Rossi) from its
     /// random parts.
