@@ -169,8 +169,13 @@ fn priority_of(t: Triage) -> (&'static str, &'static str) {
 /// `"category":[vital-signs | laboratory]`.
 /// `,"valueQuantity":{…}` of an integer value in a UCUM unit.
 fn quantity(out: &mut Vec<u8>, value: i64, unit: &str) {
+    quantity_with(out, |o| int(o, value), unit);
+}
+
+/// `,"valueQuantity":{…}` whose value `write_value` writes, in a UCUM unit.
+fn quantity_with(out: &mut Vec<u8>, write_value: impl FnOnce(&mut Vec<u8>), unit: &str) {
     raw(out, ",\"valueQuantity\":{\"value\":");
-    int(out, value);
+    write_value(out);
     raw(out, ",\"unit\":");
     json_str(out, unit);
     raw(out, ",\"system\":\"");
@@ -391,19 +396,11 @@ pub fn write_bundle(seed: u64, rec: &PatientRecord, out: &mut Vec<u8>) {
                 continue;
             }
             if j == BODY_TEMPERATURE {
-                raw(out, ",\"valueQuantity\":{\"value\":");
-                write_tenths(out, v.vitals[j].max(0) as u32);
-                raw(out, ",\"unit\":");
-                json_str(out, unit);
-                raw(out, ",\"system\":\"");
-                raw(out, UCUM);
-                raw(out, "\",\"code\":");
-                json_str(out, unit);
-                raw(out, "}}}");
+                quantity_with(out, |o| write_tenths(o, v.vitals[j].max(0) as u32), unit);
             } else {
                 quantity(out, v.vitals[j] as i64, unit);
-                raw(out, "}}");
             }
+            raw(out, "}}");
         }
     }
     let d = &rec.demographics;
