@@ -186,7 +186,7 @@ test("JS Argon2id encryption (core) round trips through the native and JS decryp
   const enc = Buffer.concat(parts);
   assert.equal(enc[7], 2, "KDF id 2 (Argon2id)");
   assert.deepEqual([enc.readUInt16BE(8), enc[10], enc[11]], [64, 3, 4], "RFC 9106 second recommended option");
-  const plain = spawnSync(native, ["generate", "--patients", "300", "--seed", "5", "--progress", "never"]).stdout;
+  const plain = spawnSync(native, ["generate", "--patients", "300", "--seed", "5", "--progress", "never"], { maxBuffer: 1 << 26 }).stdout;
   assert.equal(sha(await jsDecrypt(enc, password)), sha(plain));
   const dir = mkdtempSync(join(tmpdir(), "pgenc-argon-"));
   try {

@@ -187,7 +187,8 @@ async function startStack() {
     const env = { ...process.env, TEXTFILE_DIR: textfiles };
     const ok = run(recipe, ["nightly", native, "generate", "--progress", "never", "--patients", "2500", "--seed", "5", "--format", "csv", "-o", join(dir, "out.csv")], { env });
     assert.equal(ok.status, 0, ok.stderr);
-    const broken = run(recipe, ["broken", native, "generate", "--progress", "never", "--patients", "2500", "-o", join(dir, "no-such-directory", "out.ndjson")], { env });
+    // A run whose output fails mid-way (stdout on a full device): exit 2, its metrics still written.
+    const broken = run("sh", ["-c", '"$0" broken "$1" generate --progress never --patients 2500 -o - > /dev/full', recipe, native], { env });
     assert.equal(broken.status, 2, broken.stderr);
     assert.deepEqual(run("ls", ["-A", textfiles]).stdout.trim().split("\n").sort(), ["patientgen-broken.prom", "patientgen-nightly.prom"]);
     for (const f of ["patientgen-broken.prom", "patientgen-nightly.prom"]) {

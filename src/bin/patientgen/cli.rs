@@ -710,7 +710,21 @@ fn generate(args: GenerateArgs) -> i32 {
     if let Some(b) = bar {
         b.finish();
     }
+    // The metrics file is written for a failed run too (with its error counted), so that the
+    // operators' alerts see failures (ops/README.md).
+    let write_metrics = |metrics: &Metrics| match &args.metrics {
+        Some(path) => match std::fs::write(path, metrics.render()) {
+            Ok(()) => 0,
+            Err(e) => {
+                note!("error: writing {}: {e}", path.display());
+                EXIT_IO
+            }
+        },
+        None => 0,
+    };
     if code != 0 {
+        metrics.run_finished();
+        let _ = write_metrics(&metrics);
         return code;
     }
     if show {
@@ -733,13 +747,12 @@ fn generate(args: GenerateArgs) -> i32 {
     };
     if let Err(e) = done {
         note!("error: writing {out_name}: {e}");
+        metrics.observe_error("output");
+        let _ = write_metrics(&metrics);
         return EXIT_IO;
     }
-    if let Some(path) = &args.metrics {
-        if let Err(e) = std::fs::write(path, metrics.render()) {
-            note!("error: writing {}: {e}", path.display());
-            return EXIT_IO;
-        }
+    match write_metrics(&metrics) {
+        0 => code,
+        failed => failed,
     }
-    code
 }
