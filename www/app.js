@@ -50,6 +50,7 @@ const ALIASES = {
   tempo: [],
   base_date: [],
   flow_model: [],
+  evacuation_capability: [],
   seed: [],
   special_events: [],
   environmental_conditions: [],
@@ -303,6 +304,7 @@ function renderForm() {
     ["f-intensity", "intensity"],
     ["f-tempo", "tempo"],
     ["f-flow", "flow_model"],
+    ["f-evac", "evacuation_capability"],
   ];
   for (const [id, key] of simple) {
     const v = pick(key);
@@ -406,8 +408,9 @@ function formChanged(group) {
       break;
     case "intensity":
     case "tempo":
-    case "flow_model": {
-      const id = { intensity: "f-intensity", tempo: "f-tempo", flow_model: "f-flow" }[group];
+    case "flow_model":
+    case "evacuation_capability": {
+      const id = { intensity: "f-intensity", tempo: "f-tempo", flow_model: "f-flow", evacuation_capability: "f-evac" }[group];
       rawSet(obj, group, $(id).value);
       break;
     }
@@ -1063,7 +1066,7 @@ const CALIBRATION_SHOWN = [
   ["cfr", "CFR"],
   ["t1_alive_mtf_within_1h", "T1 at a facility ≤ 1 h"],
   ["t1_surgical_median", "T1 to surgery, median"],
-  ["time_role1_median", "to Role 1, median"],
+  ["t1_surgical_within_2h", "T1 at surgery ≤ 2 h"],
   ["t1_bypass_role1", "T1 past Role 1"],
 ];
 
@@ -1557,6 +1560,7 @@ function buildStaticForm() {
   on("f-intensity", "change", "intensity");
   on("f-tempo", "change", "tempo");
   on("f-flow", "change", "flow_model");
+  on("f-evac", "change", "evacuation_capability");
   for (const id of ["f-military", "f-religion", "f-script"]) on(id, "change", "demographics");
   on("f-female", "input", "demographics");
   $("scenario-form").addEventListener("submit", (e) => e.preventDefault());

@@ -139,6 +139,9 @@ test("the page starts on the default scenario; patients + seed give the CLI's by
   assert.equal(await page.inputValue("#f-days"), "8");
   assert.equal(await page.locator("#m-warfare_types-artillery").isChecked(), true);
   assert.equal(await page.inputValue("#fr-0-name"), "Poland");
+  // The default model is the clinical one, with modern evacuation; both are form fields.
+  assert.equal(await page.inputValue("#f-flow"), "clinical");
+  assert.equal(await page.inputValue("#f-evac"), "modern");
   await setScenario(page, { patients: 12345, seed: 42 });
   assert.deepEqual(JSON.parse(await page.locator("#json").inputValue()), { total_patients: 12345, seed: 42 });
   await setOutput(page, { workers: 2 });
@@ -151,7 +154,7 @@ test("the page starts on the default scenario; patients + seed give the CLI's by
   // The calibration figures beside the counters are the core's report of this run (merged over
   // both workers): the native report of the same data prints the same figures.
   const want = nativeFigures(["--patients", "12345", "--seed", "42"]);
-  for (const id of ["pct_kia", "pct_dow", "cfr", "t1_alive_mtf_within_1h", "t1_surgical_median", "time_role1_median"]) {
+  for (const id of ["pct_kia", "pct_dow", "cfr", "t1_alive_mtf_within_1h", "t1_surgical_median", "t1_surgical_within_2h"]) {
     assert.equal((await page.locator(`#k-${id}`).textContent()).trim(), want[id], id);
   }
   assert.match(want.cfr, /^\d+\.\d %$/);
