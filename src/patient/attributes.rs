@@ -193,7 +193,7 @@ impl Attributes {
 }
 
 /// A5: the first active condition whose NBI override succeeds fixes the primary condition.
-fn env_override(ctx: &EventContext, a: &mut Xo) -> Option<ConditionId> {
+pub(crate) fn env_override(ctx: &EventContext, a: &mut Xo) -> Option<ConditionId> {
     for c in ctx.environment.iter() {
         if let Some((p, first, second)) = c.info().nbi_override {
             if a.bernoulli(p) {
@@ -214,7 +214,7 @@ fn env_override(ctx: &EventContext, a: &mut Xo) -> Option<ConditionId> {
 }
 
 /// `bernoulli(0.5)` → left, else right.
-fn side(a: &mut Xo, left: BodyPart, right: BodyPart) -> BodyPart {
+pub(crate) fn side(a: &mut Xo, left: BodyPart, right: BodyPart) -> BodyPart {
     if a.bernoulli(0.5) {
         left
     } else {
@@ -228,7 +228,7 @@ fn pick(a: &mut Xo, conditions: &[ConditionId], weights: &[f64]) -> ConditionId 
     conditions.get(i).copied().unwrap_or(conditions::STRESS)
 }
 
-fn pick_pool(a: &mut Xo, pool: &Pool) -> ConditionId {
+pub(crate) fn pick_pool(a: &mut Xo, pool: &Pool) -> ConditionId {
     pick(a, pool.conditions, pool.weights)
 }
 

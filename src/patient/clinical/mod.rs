@@ -11,8 +11,8 @@ pub mod flow;
 pub mod tables;
 
 use crate::data::conditions::{self as c, ConditionId, Site};
-use crate::data::injuries::Pool;
-use crate::data::vocab::{BodyPart, InjuryType, IssRegion, Mechanism, Priority, SeverityText, Triage, Warfare};
+use crate::data::vocab::{BodyPart, InjuryType, IssRegion, Mechanism, Priority, SeverityText, Triage};
+use crate::patient::attributes;
 use crate::patient::record::{ClinicalFields, EventContext, PatientRecord, MAX_CONDITIONS};
 use crate::rng::Xo;
 use tables::{Kind, AIS_WEIGHTS};
@@ -169,9 +169,9 @@ pub fn draw_injury(ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys
     let pool = tables::pool(mechanism);
     let mut primary = None;
     if it == InjuryType::NonBattleInjury {
-        primary = env_override(ctx, a);
+        primary = attributes::env_override(ctx, a);
     }
-    let primary = primary.unwrap_or_else(|| pick(a, pool));
+    let primary = primary.unwrap_or_else(|| attributes::pick_pool(a, pool));
     rec.conditions.push(primary);
     let poly = tables::polytrauma(mechanism);
     if poly > 0.0 && a.bernoulli(poly) {
@@ -262,29 +262,9 @@ pub fn draw_injury(ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys
     rec.clinical = Some(cf);
 }
 
-/// The environmental override of an NBI primary (as A5).
-fn env_override(ctx: &EventContext, a: &mut Xo) -> Option<ConditionId> {
-    for cond in ctx.environment.iter() {
-        if let Some((p, first, second)) = cond.info().nbi_override {
-            if a.bernoulli(p) {
-                return Some(match second {
-                    Some(second) if a.bernoulli(0.5) => second,
-                    _ => first,
-                });
-            }
-        }
-    }
-    None
-}
-
-fn pick(a: &mut Xo, pool: &Pool) -> ConditionId {
-    let i = a.categorical(pool.weights);
-    pool.conditions.get(i).copied().unwrap_or(c::CONTUSION)
-}
-
 /// The body part of a condition: fixed by its site, or drawn by Owens 2008's wound distribution.
 fn body_part(a: &mut Xo, cid: ConditionId) -> BodyPart {
-    let side = |a: &mut Xo, l, r| if a.bernoulli(0.5) { l } else { r };
+    use attributes::side;
     match cid.info().site {
         Site::Head => BodyPart::Head,
         Site::Torso => BodyPart::Torso,
@@ -556,11 +536,6 @@ fn mistriage(a: &mut Xo, due: Triage) -> Triage {
         Triage::T3 if u < tables::T3_UP => Triage::T2,
         t => t,
     }
-}
-
-/// Whether the warfare type is one of the configurable ones (special events use Owens' mix).
-pub fn is_configurable(w: Warfare) -> bool {
-    w != Warfare::Mixed
 }
 
 #[cfg(test)]
