@@ -239,7 +239,7 @@ fn every_timeline_satisfies_the_invariants() {
         for i in 0..200_000u64 {
             let (mut rec, c) = random_patient(&mut r);
             let mut f = patient_stream(seed, i, PatientStream::Flow);
-            flow.run(&c, &mut f, &mut rec);
+            flow.run(&c, &mut f, &mut rec, &mut Default::default());
             check_timeline(&rec, &c, model);
             let mut m = patient_stream(seed, i, PatientStream::Medical);
             fill_visits(&mut m, &mut rec);
@@ -263,7 +263,7 @@ fn stays_and_transits_cover_their_whole_ranges() {
         let triage = Triage::ALL[(i % 3) as usize];
         let mut rec = record(triage, &[conditions::BULLET_WOUND], InjuryType::BattleInjury, BodyPart::Torso);
         let c = ctx(T0, false, EnvSet::default());
-        flow.run(&c, &mut patient_stream(5, i, PatientStream::Flow), &mut rec);
+        flow.run(&c, &mut patient_stream(5, i, PatientStream::Flow), &mut rec, &mut Default::default());
         for e in &rec.timeline {
             let t = triage.index();
             let (tab, (lo, hi)) = match e.kind {
@@ -349,7 +349,7 @@ fn simulate_classic(flow: &Flow, front: u16, triage: Triage, expected: &Shares, 
         let mut rec = record(triage, &[conditions::OPEN_WOUND], InjuryType::BattleInjury, BodyPart::LeftLeg);
         rec.front = front;
         let c = ctx(T0 + i as i64, i % 2 == 0, env(&[EnvCondition::Storm]));
-        flow.run(&c, &mut patient_stream(seed, i, PatientStream::Flow), &mut rec);
+        flow.run(&c, &mut patient_stream(seed, i, PatientStream::Flow), &mut rec, &mut Default::default());
         counts[rec.status.index()] += 1;
         last[rec.last_facility.index()] += 1;
         if rec.status == Status::Rtd && rec.last_facility == Facility::Poi {
@@ -455,7 +455,7 @@ fn markov_unadjusted_outcomes_match() {
             );
             // Rain alone keeps V = 0.8 ≥ 0.5.
             let c = ctx(T0, false, env(&[EnvCondition::Rain]));
-            flow.run(&c, &mut patient_stream(seed, i, PatientStream::Flow), &mut rec);
+            flow.run(&c, &mut patient_stream(seed, i, PatientStream::Flow), &mut rec, &mut Default::default());
             counts[rec.status.index()] += 1;
             assert!(rec.timeline.iter().all(|e| e.timing != Some(Timing::DuringTransit)));
         }
@@ -522,7 +522,12 @@ fn markov_degraded_environment_raises_poi_kia() {
     for (k, e) in [EnvSet::default(), env(&[EnvCondition::Storm])].into_iter().enumerate() {
         for i in 0..50_000u64 {
             let mut rec = record(Triage::T1, &[conditions::BULLET_WOUND], InjuryType::BattleInjury, BodyPart::Torso);
-            flow.run(&ctx(T0, false, e), &mut patient_stream(400, i, PatientStream::Flow), &mut rec);
+            flow.run(
+                &ctx(T0, false, e),
+                &mut patient_stream(400, i, PatientStream::Flow),
+                &mut rec,
+                &mut Default::default(),
+            );
             kia_poi[k] += (rec.status == Status::Kia) as u32;
         }
     }
@@ -545,7 +550,7 @@ fn poi_delay_is_drawn_right_after_the_grid() {
             let mut rec = record(Triage::T3, &[conditions::COUGH], InjuryType::Disease, BodyPart::Torso);
             let stream = patient_stream(7, i, PatientStream::Flow);
             let mut f = stream.clone();
-            fl.run(&ctx(T0, false, e), &mut f, &mut rec);
+            fl.run(&ctx(T0, false, e), &mut f, &mut rec, &mut Default::default());
             let mut g = stream.clone();
             if std::ptr::eq(fl, &markov) {
                 g.uniform(); // the POI decision comes first
@@ -562,7 +567,7 @@ fn poi_delay_is_drawn_right_after_the_grid() {
         let mut rec = record(Triage::T3, &[conditions::COUGH], InjuryType::Disease, BodyPart::Torso);
         let mut f = patient_stream(8, i, PatientStream::Flow);
         let mut g = f.clone();
-        flow.run(&ctx(T0, false, env(&[EnvCondition::ExtremeHeat])), &mut f, &mut rec);
+        flow.run(&ctx(T0, false, env(&[EnvCondition::ExtremeHeat])), &mut f, &mut rec, &mut Default::default());
         assert_eq!(rec.timeline[1].duration, g.grid_tenths(30, 80));
         let died_at_poi = g.uniform() < 0.1;
         assert_eq!(died_at_poi, rec.timeline[2].kind == EventType::Kia && rec.timeline[2].facility == Facility::Poi);
@@ -675,7 +680,12 @@ fn visits_follow_arrivals_and_draw_treatments_then_vitals() {
     let mut checked = 0;
     for i in 0..2000u64 {
         let mut rec = record(Triage::T1, &[conditions::PENETRATING_WOUND], InjuryType::BattleInjury, BodyPart::Torso);
-        flow.run(&ctx(T0, false, EnvSet::default()), &mut patient_stream(9, i, PatientStream::Flow), &mut rec);
+        flow.run(
+            &ctx(T0, false, EnvSet::default()),
+            &mut patient_stream(9, i, PatientStream::Flow),
+            &mut rec,
+            &mut Default::default(),
+        );
         let start = patient_stream(9, i, PatientStream::Medical);
         let mut m = start.clone();
         fill_visits(&mut m, &mut rec);
@@ -759,7 +769,12 @@ fn temperature_follows_injury_type_and_primary_hypothermia() {
     ];
     for (it, conds, td) in cases {
         let mut rec = record(Triage::T2, &conds, it, BodyPart::Torso);
-        flow.run(&ctx(T0, false, EnvSet::default()), &mut patient_stream(1, 3, PatientStream::Flow), &mut rec);
+        flow.run(
+            &ctx(T0, false, EnvSet::default()),
+            &mut patient_stream(1, 3, PatientStream::Flow),
+            &mut rec,
+            &mut Default::default(),
+        );
         let start = patient_stream(1, 3, PatientStream::Medical);
         let mut m = start.clone();
         fill_visits(&mut m, &mut rec);
@@ -784,7 +799,7 @@ fn pinned_timelines() {
     let classic = Flow::new(&cfg(FlowModel::Classic));
     let mut rec = record(Triage::T2, &[conditions::PENETRATING_WOUND], InjuryType::BattleInjury, BodyPart::LeftLeg);
     let night = ctx(T0, false, env(&[EnvCondition::NightOperations]));
-    classic.run(&night, &mut patient_stream(42, 0, PatientStream::Flow), &mut rec);
+    classic.run(&night, &mut patient_stream(42, 0, PatientStream::Flow), &mut rec, &mut Default::default());
     let mut g = patient_stream(42, 0, PatientStream::Flow);
     let poi = g.grid_tenths(20, 50) + g.int(0, 3) as u32;
     assert!(!g.bernoulli(0.2) && !g.bernoulli(0.3));
@@ -809,7 +824,12 @@ fn pinned_timelines() {
     // Markov T1 MASCAL amputee.
     let markov = Flow::new(&cfg(FlowModel::Markov));
     let mut rec = record(Triage::T1, &[conditions::TRAUMATIC_AMPUTATION], InjuryType::BattleInjury, BodyPart::LeftLeg);
-    markov.run(&ctx(T0, true, EnvSet::default()), &mut patient_stream(42, 1, PatientStream::Flow), &mut rec);
+    markov.run(
+        &ctx(T0, true, EnvSet::default()),
+        &mut patient_stream(42, 1, PatientStream::Flow),
+        &mut rec,
+        &mut Default::default(),
+    );
     assert_eq!(
         summary(&rec),
         vec![

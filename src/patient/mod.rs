@@ -22,7 +22,8 @@ pub struct PatientGenerator {
     attributes: attributes::Attributes,
     demographics: demographics::DemographicsDraw,
     flow: flow::Flow,
-    clinical: Option<crate::data::vocab::EvacuationCapability>,
+    /// Whether visits are filled by the clinical model's care (else by the reference models').
+    clinical: bool,
 }
 
 impl PatientGenerator {
@@ -33,7 +34,7 @@ impl PatientGenerator {
             attributes: attributes::Attributes::new(cfg),
             demographics: demographics::DemographicsDraw::new(cfg, seed),
             flow: flow::Flow::new(cfg),
-            clinical: (cfg.flow_model == crate::data::vocab::FlowModel::Clinical).then_some(cfg.evacuation_capability),
+            clinical: cfg.flow_model == crate::data::vocab::FlowModel::Clinical,
         }
     }
 
@@ -47,19 +48,12 @@ impl PatientGenerator {
         let mut d = patient_stream(self.seed, ctx.index, PatientStream::Demographics);
         self.demographics.draw(ctx, &mut d, rec);
         let mut f = patient_stream(self.seed, ctx.index, PatientStream::Flow);
+        self.flow.run(ctx, &mut f, rec, &mut phys);
         let mut m = patient_stream(self.seed, ctx.index, PatientStream::Medical);
-        match self.clinical {
-            Some(cap) => {
-                clinical::flow::run(ctx, &mut f, rec, &mut phys, cap);
-                if let Some(last) = rec.timeline.last() {
-                    rec.last_facility = last.facility;
-                }
-                clinical::care::fill_visits(&mut m, rec, &phys);
-            }
-            None => {
-                self.flow.run(ctx, &mut f, rec);
-                medical::fill_visits(&mut m, rec);
-            }
+        if self.clinical {
+            clinical::care::fill_visits(&mut m, rec, &phys);
+        } else {
+            medical::fill_visits(&mut m, rec);
         }
     }
 }

@@ -32,8 +32,9 @@ pub fn fill_visits(m: &mut Xo, rec: &mut PatientRecord, phys: &Physiology) {
         let mut visit =
             Visit { facility: ev.facility, date: ev.time, treatments: ArrayVec::new(), vitals: [0; 7], n_vitals: 0 };
         if at < phys.t_dead {
-            visit.treatments = treatments(rec, phys, ev.facility, at);
-            visit.vitals = vitals(m, rec, phys, at);
+            let expected = expected_vitals(phys, at);
+            visit.treatments = treatments(rec, phys, ev.facility, at, &expected);
+            visit.vitals = vitals(m, rec, phys, at, &expected);
             visit.n_vitals = 7;
         }
         let _ = rec.visits.try_push(visit);
@@ -42,8 +43,8 @@ pub fn fill_visits(m: &mut Xo, rec: &mut PatientRecord, phys: &Physiology) {
 
 /// The seven vital signs at `t` minutes: heart rate, systolic pressure, respiratory rate, SpO2,
 /// temperature (tenths), diastolic pressure, GCS.
-fn vitals(m: &mut Xo, rec: &PatientRecord, p: &Physiology, t: f64) -> [i32; 7] {
-    let e = expected_vitals(p, t);
+/// `e` is [`expected_vitals`] at `t`.
+fn vitals(m: &mut Xo, rec: &PatientRecord, p: &Physiology, t: f64, e: &[f64; 5]) -> [i32; 7] {
     let bl = p.blood_loss(t);
     let hr = m.truncnormal(e[0], 6.0, 30.0, 220.0);
     let sbp = m.truncnormal(e[1], 7.0, 40.0, 200.0);
@@ -82,8 +83,15 @@ fn add(out: &mut ArrayVec<ProcedureId, MAX_TREATMENTS>, p: ProcedureId) {
     }
 }
 
-/// What the facility does at `t` minutes for this casualty (docs/MODEL.md §6).
-fn treatments(rec: &PatientRecord, p: &Physiology, at: Facility, t: f64) -> ArrayVec<ProcedureId, MAX_TREATMENTS> {
+/// What the facility does at `t` minutes for this casualty (docs/MODEL.md §6); `e` is
+/// [`expected_vitals`] at `t`.
+fn treatments(
+    rec: &PatientRecord,
+    p: &Physiology,
+    at: Facility,
+    t: f64,
+    e: &[f64; 5],
+) -> ArrayVec<ProcedureId, MAX_TREATMENTS> {
     let mut out = ArrayVec::new();
     let o = &mut out;
     let bl = p.blood_loss(t);
@@ -124,7 +132,7 @@ fn treatments(rec: &PatientRecord, p: &Physiology, at: Facility, t: f64) -> Arra
             if bl >= 0.15 || rec.clinical.is_some_and(|cf| cf.iss >= 9) {
                 add(o, P36);
             }
-            if p.max_ais >= 2 && expected_vitals(p, t)[4] > 12.0 {
+            if p.max_ais >= 2 && e[4] > 12.0 {
                 add(o, P04);
             }
             if o.is_empty() {
@@ -143,7 +151,7 @@ fn treatments(rec: &PatientRecord, p: &Physiology, at: Facility, t: f64) -> Arra
             } else if p.chest_ais >= 3 || p.choking >= 2 || p.nerve >= 3 {
                 add(o, P15);
             }
-            if expected_vitals(p, t)[4] <= 8.0 {
+            if e[4] <= 8.0 {
                 add(o, P13);
             }
             if p.nerve >= 2 {

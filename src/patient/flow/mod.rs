@@ -9,7 +9,8 @@ pub mod markov;
 
 use crate::config::Resolved;
 use crate::data::flow_rates::STAY_TENTHS;
-use crate::data::vocab::{EnvSet, Facility, FlowModel, Triage};
+use crate::data::vocab::{EnvSet, EvacuationCapability, Facility, FlowModel, Triage};
+use crate::patient::clinical::Physiology;
 use crate::patient::record::EventContext;
 use crate::patient::record::{PatientRecord, TimelineEvent};
 use crate::rng::Xo;
@@ -22,23 +23,24 @@ pub const TENTH: i64 = 360;
 pub struct Flow {
     model: FlowModel,
     classic: classic::Classic,
+    capability: EvacuationCapability,
 }
 
 impl Flow {
     /// Prepares the tables.
     pub fn new(cfg: &Resolved) -> Self {
-        Flow { model: cfg.flow_model, classic: classic::Classic::new(cfg) }
+        Flow { model: cfg.flow_model, classic: classic::Classic::new(cfg), capability: cfg.evacuation_capability }
     }
 
     /// Simulates the pathway: fills `rec.timeline`, `rec.status` and `rec.last_facility`
-    /// (reads triage, front, conditions and the context).
-    pub fn run(&self, ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord) {
+    /// (reads triage, front, conditions and the context; the clinical model also reads `phys`
+    /// and records its care times there).
+    pub fn run(&self, ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord, phys: &mut Physiology) {
         rec.timeline.clear();
         match self.model {
             FlowModel::Classic => self.classic.run(ctx, f, rec),
             FlowModel::Markov => markov::run(ctx, f, rec),
-            // The clinical model has its own flow (patient::clinical::flow), run by the generator.
-            FlowModel::Clinical => self.classic.run(ctx, f, rec),
+            FlowModel::Clinical => crate::patient::clinical::flow::run(ctx, f, rec, phys, self.capability),
         }
         if let Some(last) = rec.timeline.last() {
             rec.last_facility = last.facility;
