@@ -65,7 +65,9 @@ fn vitals(m: &mut Xo, rec: &PatientRecord, p: &Physiology, t: f64, e: &[f64; 5])
     let temp = m.truncnormal(temp, 0.25, 30.0, 42.0);
     let dbp_mean = (78.0 - 200.0 * (bl - 0.2).max(0.0)).min(sbp - 15.0);
     let dbp = m.truncnormal(dbp_mean, 5.0, 20.0, 130.0).min(sbp - 10.0);
-    let gcs = (e[4] + m.normal(0.0, 0.5)).clamp(3.0, 15.0);
+    // A fully alert casualty scores 15: the assessment noise applies only below that.
+    let noise = m.normal(0.0, 0.5);
+    let gcs = if e[4] >= 15.0 { 15.0 } else { (e[4] + noise).clamp(3.0, 14.0) };
     let mut v = [0i32; 7];
     v[0] = round_half_away(hr) as i32;
     v[1] = round_half_away(sbp) as i32;
@@ -181,9 +183,14 @@ fn treatments(
         }
         Facility::Role2 => {
             if p.needs_surgery {
-                if rec.clinical.is_some_and(|cf| cf.region.contains(&crate::data::vocab::IssRegion::Abdomen))
-                    && p.bleed == Bleed::NonCompressible
-                {
+                // Laparotomy for a serious abdominal injury (AIS ≥ 3), other damage control otherwise.
+                let abdomen = rec.clinical.is_some_and(|cf| {
+                    cf.region[..rec.conditions.len()]
+                        .iter()
+                        .zip(&cf.ais)
+                        .any(|(&r, &a)| r == crate::data::vocab::IssRegion::Abdomen && a >= 3)
+                });
+                if abdomen {
                     add(o, P10);
                 } else {
                     add(o, P09);
