@@ -25,12 +25,12 @@ pub mod data;
 pub mod format;
 pub mod job;
 pub mod metrics;
-pub mod out;
 pub mod patient;
 pub mod plan;
 pub mod report;
 pub mod rng;
 pub mod sink;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

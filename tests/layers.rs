@@ -46,3 +46,27 @@ fn the_plan_does_not_reach_up_into_the_patient() {
     let hits = offending("plan", &["crate::patient", "crate::format", "crate::job", "crate::sink"]);
     assert!(hits.is_empty(), "src/plan names a higher layer:\n{}", hits.join("\n"));
 }
+
+#[test]
+fn civil_is_calendar_arithmetic_only() {
+    // Writing text (dates, timestamps, tenths) is src/text.rs's; civil.rs writes no bytes.
+    let hits = offending("civil.rs", &["crate::text", "crate::format", "Out", ".put(", ".byte("]);
+    assert!(hits.is_empty(), "src/civil.rs writes text:\n{}", hits.join("\n"));
+}
+
+#[test]
+fn the_text_module_is_the_bottom_layer() {
+    let hits = offending(
+        "text.rs",
+        &[
+            "crate::config",
+            "crate::format",
+            "crate::patient",
+            "crate::plan",
+            "crate::job",
+            "crate::sink",
+            "crate::data",
+        ],
+    );
+    assert!(hits.is_empty(), "src/text.rs names a higher layer:\n{}", hits.join("\n"));
+}

@@ -7,7 +7,6 @@
 pub mod csv;
 pub mod fhir;
 mod json;
-pub mod text;
 pub mod xml;
 
 pub use json::{JsonFraming, JsonWriter};
@@ -117,7 +116,7 @@ impl RunMeta {
 
     fn with_digest(cfg: &Resolved, seed: u64, digest: bool) -> RunMeta {
         let mut d = Vec::with_capacity(10);
-        cfg.base_date.write(&mut d);
+        crate::text::write_date(&mut d, cfg.base_date);
         RunMeta {
             seed,
             total_patients: cfg.total_patients,

@@ -4,7 +4,7 @@
 //! the record writers read it.
 
 use crate::data::vocab::{EnvSet, Warfare};
-use crate::out::Out;
+use crate::text::Out;
 
 /// Kind prefix of an event id (3.8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
