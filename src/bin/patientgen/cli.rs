@@ -148,7 +148,7 @@ struct GenerateArgs {
     #[arg(long, requires = "encrypt")]
     password_file: Option<PathBuf>,
     /// Records per chunk.
-    #[arg(long, default_value_t = patientgen::job::DEFAULT_CHUNK_SIZE)]
+    #[arg(long, default_value_t = patientgen::DEFAULT_CHUNK_SIZE)]
     chunk_size: u32,
     /// Generate only the index range A..B.
     #[arg(long, conflicts_with = "shard")]
@@ -650,7 +650,7 @@ fn generate(args: GenerateArgs) -> i32 {
 
     let mut metrics = Metrics::new();
     metrics.run_started();
-    let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
+    let mut buf = Vec::with_capacity(patientgen::DEFAULT_CHUNK_BYTES + (256 << 10));
     let started = Instant::now();
     let mut stored_at = started;
     let code = loop {
