@@ -91,8 +91,8 @@ pub mod internals {
 /// The generator's full version (run information only; output bytes carry [`OUTPUT_VERSION`]).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The conventional file name of an output (DOMAIN.md §10): `patients.<ext>`, then `.gz`; a zip
-/// container is `patients.zip`; encryption appends `.pgenc`.
+/// The conventional file name of an output (the table of docs/OUTPUT.md): `patients.<ext>`, then
+/// `.gz`; a zip container is `patients.zip`; encryption appends `.pgenc`.
 pub fn file_name(format: Format, compression: Compression, encrypted: bool) -> String {
     let mut name = match compression {
         Compression::Zip => "patients.zip".to_string(),
@@ -127,7 +127,7 @@ pub fn presets_json() -> String {
     serde_json::Value::Array(list).to_string()
 }
 
-/// The resolved configuration as pretty JSON in the key order of DOMAIN.md §2.6 (what
+/// The resolved configuration as pretty JSON in the key order of [`config::resolved_to_json`] (what
 /// `patientgen validate` prints). Whole-number weights are written as integers (`1`, not `1.0`),
 /// as JavaScript's `JSON.stringify` and RFC 8785 write them, so every front end prints the same text.
 pub fn resolved_pretty_json(r: &Resolved) -> String {
