@@ -186,7 +186,7 @@ export interface Scenario {
     role?: unknown;
   }[];
   /**
-   * Facility rate overrides.
+   * Facility KIA/RTD rate overrides (used by the classic model only).
    * @default []
    */
   facility_configs?: {
@@ -208,7 +208,7 @@ export interface Scenario {
     role?: unknown;
   }[];
   /**
-   * Triage weights per injury type, replacing the model's triage (normalised per row).
+   * Triage weights per injury type (normalised per row), replacing the triage table of the classic and markov models; the clinical model triages from physiology.
    * @default {}
    */
   triage_override?: {
@@ -525,7 +525,7 @@ export interface Scenario {
       role?: unknown;
     }[];
     /**
-     * Facility rate overrides.
+     * Facility KIA/RTD rate overrides (used by the classic model only).
      * @default []
      */
     facility_configs?: {
@@ -547,7 +547,7 @@ export interface Scenario {
       role?: unknown;
     }[];
     /**
-     * Triage weights per injury type, replacing the model's triage (normalised per row).
+     * Triage weights per injury type (normalised per row), replacing the triage table of the classic and markov models; the clinical model triages from physiology.
      * @default {}
      */
     triage_override?: {
