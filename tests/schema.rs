@@ -19,9 +19,11 @@ fn repo(path: &str) -> String {
 
 #[test]
 fn committed_generated_files_are_current() {
-    for (name, path) in
-        [("scenario", "schema/scenario.schema.json"), ("scenario.d.ts", "js/scenario.d.ts"), ("record.d.ts", "js/record.d.ts")]
-    {
+    for (name, path) in [
+        ("scenario", "schema/scenario.schema.json"),
+        ("scenario.d.ts", "js/scenario.d.ts"),
+        ("record.d.ts", "js/record.d.ts"),
+    ] {
         assert_eq!(
             repo(path),
             document(name).unwrap(),
@@ -32,7 +34,11 @@ fn committed_generated_files_are_current() {
     let (start, end) = ("<!-- keys -->\n", "<!-- /keys -->");
     let a = md.find(start).expect("docs/SCENARIO.md has a <!-- keys --> marker") + start.len();
     let b = md.find(end).expect("docs/SCENARIO.md has a <!-- /keys --> marker");
-    assert_eq!(&md[a..b], document("keys.md").unwrap(), "docs/SCENARIO.md key table is stale (patientgen schema keys.md)");
+    assert_eq!(
+        &md[a..b],
+        document("keys.md").unwrap(),
+        "docs/SCENARIO.md key table is stale (patientgen schema keys.md)"
+    );
     assert!(DOCUMENTS.iter().all(|d| document(d).is_some()));
     assert_eq!(document("nope"), None);
 }

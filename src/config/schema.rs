@@ -192,10 +192,20 @@ fn scenario_properties() -> Map<String, Value> {
     let mut add = |name: &str, v: Value| {
         p.insert(name.into(), v);
     };
-    add("preset", key(json!({"type": "string", "enum": presets}), "Shipped preset applied between the built-in defaults and the document's own keys.", None));
+    add(
+        "preset",
+        key(
+            json!({"type": "string", "enum": presets}),
+            "Shipped preset applied between the built-in defaults and the document's own keys.",
+            None,
+        ),
+    );
     add("total_patients", key(count.clone(), "Patients in the whole run.", Some(&["total_patients"])));
     add("count", key(count, "Alias of total_patients (must equal it when both are given).", None));
-    add("days_of_fighting", key(days.clone(), "Days of fighting; day 1 starts at midnight UTC of base_date.", Some(&["days_of_fighting"])));
+    add(
+        "days_of_fighting",
+        key(days.clone(), "Days of fighting; day 1 starts at midnight UTC of base_date.", Some(&["days_of_fighting"])),
+    );
     add("duration_days", key(days, "Alias of days_of_fighting.", None));
     add(
         "base_date",
@@ -207,26 +217,49 @@ fn scenario_properties() -> Map<String, Value> {
     );
     add(
         "warfare_types",
-        key(flags(&warfare, "warfare type"), "Active warfare types (at least one true; missing keys are false).", Some(&["warfare_types"])),
+        key(
+            flags(&warfare, "warfare type"),
+            "Active warfare types (at least one true; missing keys are false).",
+            Some(&["warfare_types"]),
+        ),
     );
     add(
         "warfare_type",
-        key(json!({"type": "string", "enum": single_warfare}), "One warfare type (preset shape; amphibious = naval); replaces warfare_types.", None),
+        key(
+            json!({"type": "string", "enum": single_warfare}),
+            "One warfare type (preset shape; amphibious = naval); replaces warfare_types.",
+            None,
+        ),
     );
     add("intensity", key(intensity.clone(), "Fighting intensity: scales how often events happen (low 0.6, medium 1.0, high 1.3, extreme 1.6) and mass-casualty events (0.5, 1.0, 1.2, 1.5).", Some(&["intensity"])));
     add("difficulty", key(intensity, "Alias of intensity.", None));
     add(
         "tempo",
-        key(json!({"type": "string", "enum": strs(Tempo::ALL, Tempo::as_str)}), "How the patients split over the days (a weight per day for days 1–8; later days weigh as day 8).", Some(&["tempo"])),
+        key(
+            json!({"type": "string", "enum": strs(Tempo::ALL, Tempo::as_str)}),
+            "How the patients split over the days (a weight per day for days 1–8; later days weigh as day 8).",
+            Some(&["tempo"]),
+        ),
     );
-    add("special_events", key(flags(&events, "special event"), "Enabled special events (missing keys are false).", Some(&["special_events"])));
+    add(
+        "special_events",
+        key(
+            flags(&events, "special event"),
+            "Enabled special events (missing keys are false).",
+            Some(&["special_events"]),
+        ),
+    );
     add(
         "environmental_conditions",
         key(env, "Enabled environmental conditions (missing keys are false).", Some(&["environmental_conditions"])),
     );
     add(
         "injury_mix",
-        key(mix.clone(), "Relative weights of the injury types (normalised; sum above 0; missing types weigh 0).", Some(&["injury_mix"])),
+        key(
+            mix.clone(),
+            "Relative weights of the injury types (normalised; sum above 0; missing types weigh 0).",
+            Some(&["injury_mix"]),
+        ),
     );
     add("injury_distribution", key(mix, "Alias of injury_mix.", None));
     add(
@@ -240,7 +273,11 @@ fn scenario_properties() -> Map<String, Value> {
     add("fronts", key(fronts, "Alias of front_configs (preset shape).", None));
     add(
         "facility_configs",
-        key(json!({"type": "array", "maxItems": MAX_FACILITIES, "items": facility_schema()}), "Facility KIA/RTD rate overrides (used by the classic model only).", Some(&["facility_configs"])),
+        key(
+            json!({"type": "array", "maxItems": MAX_FACILITIES, "items": facility_schema()}),
+            "Facility KIA/RTD rate overrides (used by the classic model only).",
+            Some(&["facility_configs"]),
+        ),
     );
     add(
         "triage_override",
@@ -358,17 +395,26 @@ pub fn record_schema() -> Value {
     let hours = |d: &str| json!({"type": "number", "minimum": 0, "description": d});
     let event_types: Vec<Value> =
         ["arrival", "evacuation_start", "transit_start", "kia", "rtd", "remains_role4"].map(Value::from).to_vec();
-    let timing = |d: &str| {
-        json!({"type": "string", "enum": ["during_evacuation", "during_transit", "auto_role4", "markov_chain_decision"], "description": d})
-    };
+    let timing = |d: &str| json!({"type": "string", "enum": ["during_evacuation", "during_transit", "auto_role4", "markov_chain_decision"], "description": d});
     let demographics = obj(
         "Identity of the casualty.",
         vec![
             ("family_name", t("string", "Family name in the nation's script (or romanised with script latin)."), true),
             ("given_name", t("string", "Given name."), true),
             ("gender", gender("Same as the record's gender."), true),
-            ("id_number", t("string", "National identity number in the nation's format (digits may start with 0: read it as text)."), true),
-            ("birthdate", json!({"type": "string", "format": "date", "description": "Date of birth, YYYY-MM-DD."}), true),
+            (
+                "id_number",
+                t(
+                    "string",
+                    "National identity number in the nation's format (digits may start with 0: read it as text).",
+                ),
+                true,
+            ),
+            (
+                "birthdate",
+                json!({"type": "string", "format": "date", "description": "Date of birth, YYYY-MM-DD."}),
+                true,
+            ),
             ("nationality", nation("Same as the record's nationality."), true),
             ("religion", t("string", "Religion code (only with demographics.religion)."), false),
             ("weight", json!({"type": "number", "minimum": 0, "description": "Body weight in kg, one decimal."}), true),
@@ -382,8 +428,16 @@ pub fn record_schema() -> Value {
         vec![
             ("code", t("string", "SNOMED CT concept id."), true),
             ("name", t("string", "SNOMED CT display name."), true),
-            ("severity", e(SeverityText::ALL, SeverityText::as_str, "Severity of the primary (first) condition only."), false),
-            ("ais", json!({"type": "integer", "minimum": 1, "maximum": 6, "description": "Abbreviated Injury Scale 1–6 (clinical model)."}), false),
+            (
+                "severity",
+                e(SeverityText::ALL, SeverityText::as_str, "Severity of the primary (first) condition only."),
+                false,
+            ),
+            (
+                "ais",
+                json!({"type": "integer", "minimum": 1, "maximum": 6, "description": "Abbreviated Injury Scale 1–6 (clinical model)."}),
+                false,
+            ),
             ("body_region", e(IssRegion::ALL, IssRegion::as_str, "ISS body region (clinical model)."), false),
         ],
     );
@@ -398,7 +452,10 @@ pub fn record_schema() -> Value {
     );
     let procedure = obj(
         "A procedure (SNOMED CT).",
-        vec![("code", t("string", "SNOMED CT concept id."), true), ("display", t("string", "SNOMED CT display name."), true)],
+        vec![
+            ("code", t("string", "SNOMED CT concept id."), true),
+            ("display", t("string", "SNOMED CT display name."), true),
+        ],
     );
     let visit = obj(
         "Care at one facility.",
@@ -430,39 +487,90 @@ pub fn record_schema() -> Value {
             ("transit_hours_completed", hours("kia/rtd during transit: hours of the leg completed."), false),
             ("destination_facility", facility("kia during transit: where the leg was going."), false),
             ("evacuation_hours_completed", hours("kia/rtd during a stay: hours of the stay completed."), false),
-            ("facilities_visited", json!({"type": "integer", "minimum": 0, "description": "kia/rtd (markov model): facilities visited."}), false),
+            (
+                "facilities_visited",
+                json!({"type": "integer", "minimum": 0, "description": "kia/rtd (markov model): facilities visited."}),
+                false,
+            ),
         ],
     );
     let mut schema = obj(
         "One synthetic casualty.",
         vec![
-            ("id", json!({"type": "integer", "minimum": 0, "description": "Index of the patient in the run, from 0."}), true),
+            (
+                "id",
+                json!({"type": "integer", "minimum": 0, "description": "Index of the patient in the run, from 0."}),
+                true,
+            ),
             ("nationality", nation("ISO 3166-1 alpha-3 code."), true),
             ("gender", gender("Sex."), true),
-            ("injury_type", e(InjuryType::ALL, InjuryType::as_str, "Battle injury, non-battle injury or disease."), true),
+            (
+                "injury_type",
+                e(InjuryType::ALL, InjuryType::as_str, "Battle injury, non-battle injury or disease."),
+                true,
+            ),
             ("triage_category", triage("NATO triage category: T1 immediate, T2 delayed, T3 minimal."), true),
-            ("status", e(Status::ALL, Status::as_str, "Outcome: KIA, DOW (died of wounds), RTD, Remains_Role4 or NBD (non-battle death)."), true),
+            (
+                "status",
+                e(
+                    Status::ALL,
+                    Status::as_str,
+                    "Outcome: KIA, DOW (died of wounds), RTD, Remains_Role4 or NBD (non-battle death).",
+                ),
+                true,
+            ),
             ("front", t("string", "Name of the front (from the scenario)."), true),
-            ("final_status", json!({"type": "string", "enum": final_status, "description": "Outcome with DOW counted as KIA."}), true),
+            (
+                "final_status",
+                json!({"type": "string", "enum": final_status, "description": "Outcome with DOW counted as KIA."}),
+                true,
+            ),
             ("last_facility", facility("Last facility reached."), true),
             ("demographics", demographics, true),
             ("conditions", arr("Conditions, the primary first.", condition), true),
-            ("severity", json!({"type": "integer", "minimum": 0, "description": "Severity score of the primary condition."}), true),
+            (
+                "severity",
+                json!({"type": "integer", "minimum": 0, "description": "Severity score of the primary condition."}),
+                true,
+            ),
             ("mechanism", e(Mechanism::ALL, Mechanism::as_str, "Mechanism of injury (clinical model)."), false),
-            ("iss", json!({"type": "integer", "minimum": 0, "maximum": 75, "description": "Injury Severity Score (clinical model)."}), false),
-            ("evacuation_priority", e(Priority::ALL, Priority::as_str, "NATO evacuation priority (clinical model)."), false),
-            ("decontaminated", json!({"enum": [true], "description": "Present (true) for a CBRN casualty (clinical model)."}), false),
+            (
+                "iss",
+                json!({"type": "integer", "minimum": 0, "maximum": 75, "description": "Injury Severity Score (clinical model)."}),
+                false,
+            ),
+            (
+                "evacuation_priority",
+                e(Priority::ALL, Priority::as_str, "NATO evacuation priority (clinical model)."),
+                false,
+            ),
+            (
+                "decontaminated",
+                json!({"enum": [true], "description": "Present (true) for a CBRN casualty (clinical model)."}),
+                false,
+            ),
             ("treatments", arr("Visits in order, with procedures and vital signs.", visit), true),
             ("movement_timeline", arr("Movement events in time order.", event), true),
             ("injury_time", timestamp("Time of injury, UTC."), true),
             ("scenario", e(Warfare::ALL, Warfare::as_str, "Warfare type of the event that caused the casualty."), true),
             ("event_id", t("string", "Id of the event: <MC|IND|SE>_<label>_<day>_<hhmm>_<seq>."), true),
-            ("mass_casualty", json!({"enum": [true], "description": "Present (true) when the event was a mass-casualty event."}), false),
-            ("day", json!({"type": "string", "pattern": "^Day [0-9]+$", "description": "Day of fighting, \"Day 1\" first."}), true),
+            (
+                "mass_casualty",
+                json!({"enum": [true], "description": "Present (true) when the event was a mass-casualty event."}),
+                false,
+            ),
+            (
+                "day",
+                json!({"type": "string", "pattern": "^Day [0-9]+$", "description": "Day of fighting, \"Day 1\" first."}),
+                true,
+            ),
             ("body_part", e(BodyPart::ALL, BodyPart::as_str, "Body part of the primary injury."), true),
             (
                 "environmental_conditions",
-                arr("Conditions in effect at the injury (absent when none).", e(EnvCondition::ALL, EnvCondition::as_str, "A condition.")),
+                arr(
+                    "Conditions in effect at the injury (absent when none).",
+                    e(EnvCondition::ALL, EnvCondition::as_str, "A condition."),
+                ),
                 false,
             ),
         ],
@@ -476,7 +584,8 @@ pub fn record_schema() -> Value {
 
 // ---- TypeScript --------------------------------------------------------------------------------
 
-const GENERATED: &str = "// Generated by `patientgen schema <scenario.d.ts|record.d.ts>` from src/config/schema.rs: do not edit.\n";
+const GENERATED: &str =
+    "// Generated by `patientgen schema <scenario.d.ts|record.d.ts>` from src/config/schema.rs: do not edit.\n";
 
 fn is_ident(s: &str) -> bool {
     let mut c = s.chars();
@@ -534,8 +643,11 @@ fn ts_type(v: &Value, indent: &str) -> String {
 fn ts_object(v: &Value, indent: &str) -> String {
     let empty = Map::new();
     let props = v.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-    let required: Vec<&str> =
-        v.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = v
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let inner = format!("{indent}  ");
     let mut s = String::from("{\n");
     for (k, p) in props {
@@ -575,7 +687,8 @@ pub fn typescript_record() -> String {
 
 fn md_type(v: &Value) -> String {
     if let Some(values) = v.get("enum").and_then(Value::as_array) {
-        let all: Vec<String> = values.iter().map(|x| format!("`{}`", serde_json::to_string(x).unwrap_or_default())).collect();
+        let all: Vec<String> =
+            values.iter().map(|x| format!("`{}`", serde_json::to_string(x).unwrap_or_default())).collect();
         return if all.len() > 10 { format!("one of {} codes (see below)", all.len()) } else { all.join(", ") };
     }
     if let Some(alts) = v.get("oneOf").and_then(Value::as_array) {
@@ -623,7 +736,10 @@ pub fn scenario_keys_markdown() -> String {
             continue;
         }
         let rows: Vec<(String, &Value)> = if k == "demographics" {
-            v["properties"].as_object().map(|p| p.iter().map(|(n, x)| (format!("demographics.{n}"), x)).collect()).unwrap_or_default()
+            v["properties"]
+                .as_object()
+                .map(|p| p.iter().map(|(n, x)| (format!("demographics.{n}"), x)).collect())
+                .unwrap_or_default()
         } else {
             vec![(k.clone(), v)]
         };
@@ -649,7 +765,9 @@ pub fn scenario_keys_markdown() -> String {
          `$schema` (ignored) and `configuration` (the same keys nested).\n",
         ignored.join(", ")
     ));
-    s.push_str("\n| preset | name | patients | days | warfare type | intensity | category |\n|---|---|---|---|---|---|---|\n");
+    s.push_str(
+        "\n| preset | name | patients | days | warfare type | intensity | category |\n|---|---|---|---|---|---|---|\n",
+    );
     for p in PRESETS {
         s.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} | {} |\n",
@@ -666,7 +784,8 @@ pub fn scenario_keys_markdown() -> String {
 }
 
 /// The documents `patientgen schema [WHAT]` prints, by name.
-pub const DOCUMENTS: [&str; 5] = ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md"];
+pub const DOCUMENTS: [&str; 7] =
+    ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "datapackage.json", "csv.md"];
 
 /// The text of the generated document `name` (one of [`DOCUMENTS`]), ending in a newline.
 pub fn document(name: &str) -> Option<String> {
@@ -677,6 +796,8 @@ pub fn document(name: &str) -> Option<String> {
         "scenario.d.ts" => Some(typescript_scenario()),
         "record.d.ts" => Some(typescript_record()),
         "keys.md" => Some(scenario_keys_markdown()),
+        "datapackage.json" => Some(crate::format::csv_schema::datapackage(true)),
+        "csv.md" => Some(crate::format::csv_schema::fields_markdown()),
         _ => None,
     }
 }
