@@ -10,12 +10,18 @@ mkdir -p schema
 "$pg" schema scenario > schema/scenario.schema.json
 "$pg" schema scenario.d.ts > js/scenario.d.ts
 "$pg" schema record.d.ts > js/record.d.ts
-python3 - "$("$pg" schema keys.md)" <<'PY'
+# The generated tables of the docs, between their markers.
+fill() { # FILE MARKER DOCUMENT
+  python3 - "$1" "$2" "$("$pg" schema "$3")" <<'PY'
 import sys
-path = "docs/SCENARIO.md"
+path, marker, table = sys.argv[1:4]
 text = open(path, encoding="utf-8").read()
-start, end = "<!-- keys -->\n", "<!-- /keys -->"
+start, end = f"<!-- {marker} -->\n", f"<!-- /{marker} -->"
 a = text.index(start) + len(start)
 b = text.index(end)
-open(path, "w", encoding="utf-8").write(text[:a] + sys.argv[1] + "\n" + text[b:])
+open(path, "w", encoding="utf-8").write(text[:a] + table + "\n" + text[b:])
 PY
+}
+fill docs/SCENARIO.md keys keys.md
+fill docs/FIELDS.md record record.md
+fill docs/FIELDS.md csv csv.md

@@ -30,15 +30,21 @@ fn committed_generated_files_are_current() {
             "{path} is stale: regenerate it with `patientgen schema {name} > {path}`"
         );
     }
-    let md = repo("docs/SCENARIO.md");
-    let (start, end) = ("<!-- keys -->\n", "<!-- /keys -->");
-    let a = md.find(start).expect("docs/SCENARIO.md has a <!-- keys --> marker") + start.len();
-    let b = md.find(end).expect("docs/SCENARIO.md has a <!-- /keys --> marker");
-    assert_eq!(
-        &md[a..b],
-        document("keys.md").unwrap(),
-        "docs/SCENARIO.md key table is stale (patientgen schema keys.md)"
-    );
+    for (file, marker, name) in [
+        ("docs/SCENARIO.md", "keys", "keys.md"),
+        ("docs/FIELDS.md", "record", "record.md"),
+        ("docs/FIELDS.md", "csv", "csv.md"),
+    ] {
+        let md = repo(file);
+        let (start, end) = (format!("<!-- {marker} -->\n"), format!("<!-- /{marker} -->"));
+        let a = md.find(&start).unwrap_or_else(|| panic!("{file} has no {start}")) + start.len();
+        let b = md.find(&end).unwrap_or_else(|| panic!("{file} has no {end}"));
+        assert_eq!(
+            &md[a..b],
+            format!("{}\n", document(name).unwrap().trim_end_matches('\n')),
+            "{file} {marker} table is stale: run scripts/schema.sh"
+        );
+    }
     assert!(DOCUMENTS.iter().all(|d| document(d).is_some()));
     assert_eq!(document("nope"), None);
 }

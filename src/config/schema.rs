@@ -689,7 +689,7 @@ fn md_type(v: &Value) -> String {
     if let Some(values) = v.get("enum").and_then(Value::as_array) {
         let all: Vec<String> =
             values.iter().map(|x| format!("`{}`", serde_json::to_string(x).unwrap_or_default())).collect();
-        return if all.len() > 10 { format!("one of {} codes (see below)", all.len()) } else { all.join(", ") };
+        return if all.len() > 10 { format!("one of {} codes", all.len()) } else { all.join(", ") };
     }
     if let Some(alts) = v.get("oneOf").and_then(Value::as_array) {
         return alts.iter().map(md_type).collect::<Vec<_>>().join(" or ");
@@ -784,8 +784,8 @@ pub fn scenario_keys_markdown() -> String {
 }
 
 /// The documents `patientgen schema [WHAT]` prints, by name.
-pub const DOCUMENTS: [&str; 7] =
-    ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "datapackage.json", "csv.md"];
+pub const DOCUMENTS: [&str; 8] =
+    ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "record.md", "datapackage.json", "csv.md"];
 
 /// The text of the generated document `name` (one of [`DOCUMENTS`]), ending in a newline.
 pub fn document(name: &str) -> Option<String> {
@@ -796,6 +796,7 @@ pub fn document(name: &str) -> Option<String> {
         "scenario.d.ts" => Some(typescript_scenario()),
         "record.d.ts" => Some(typescript_record()),
         "keys.md" => Some(scenario_keys_markdown()),
+        "record.md" => Some(record_fields_markdown()),
         "datapackage.json" => Some(crate::format::csv_schema::datapackage(true)),
         "csv.md" => Some(crate::format::csv_schema::fields_markdown()),
         _ => None,
@@ -806,4 +807,44 @@ pub fn document(name: &str) -> Option<String> {
 /// [`scenario_schema`]).
 pub fn default_document() -> Value {
     serde_json::from_str(DEFAULTS).unwrap_or(Value::Null)
+}
+
+/// The record table of docs/FIELDS.md (between its `<!-- record -->` markers): every field of
+/// [`record_schema`] by path, with its type, whether it is always present, and its meaning.
+pub fn record_fields_markdown() -> String {
+    fn walk(prefix: &str, v: &Value, out: &mut String) {
+        let empty = Map::new();
+        let props = v.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let required: Vec<&str> = v
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (k, p) in props {
+            let path = format!("{prefix}{k}");
+            let (ty, inner) = match p.get("type").and_then(Value::as_str) {
+                Some("array") => {
+                    let items = &p["items"];
+                    let t = if items.get("properties").is_some() {
+                        "list of objects".to_string()
+                    } else {
+                        format!("list of {}", md_type(items))
+                    };
+                    (t, items.get("properties").map(|_| items))
+                }
+                Some("object") => ("object".to_string(), Some(p)),
+                _ => (md_type(p), None),
+            };
+            let presence = if required.contains(&k.as_str()) { "always" } else { "optional" };
+            let desc = p.get("description").and_then(Value::as_str).unwrap_or("").replace('|', "\\|");
+            out.push_str(&format!("| `{path}` | {} | {presence} | {desc} |\n", ty.replace('|', "\\|")));
+            if let Some(inner) = inner {
+                let sep = if p.get("type").and_then(Value::as_str) == Some("array") { "[]." } else { "." };
+                walk(&format!("{path}{sep}"), inner, out);
+            }
+        }
+    }
+    let mut s = String::from("| field | type | present | meaning |\n|---|---|---|---|\n");
+    walk("", &record_schema(), &mut s);
+    s
 }
