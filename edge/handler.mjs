@@ -1,4 +1,4 @@
-// The edge worker's request handler (DESIGN.md §3.3), independent of the runtime: `makeHandler(pg)`
+// The edge worker's request handler (edge/README.md), independent of the runtime: `makeHandler(pg)`
 // takes an initialised patientgen package entry (workerd, Deno, Node) and returns a module worker
 // `{ fetch(request, env, ctx) }`. The metrics accumulator (the package's `MetricsRegistry`: the core's
 // exposition, src/metrics.rs) lives in the handler, so one handler made at module scope counts every
@@ -135,7 +135,7 @@ async function readScenario(request) {
   return value;
 }
 
-/** First index of shard k of n over N patients: ⌊(2kN + n) / (2n)⌋ (DOMAIN.md §9). */
+/** First index of shard k of n over N patients: ⌊(2kN + n) / (2n)⌋ (docs/OUTPUT.md). */
 function shardStart(k, n, total) {
   return Number((2n * BigInt(k) * BigInt(total) + BigInt(n)) / (2n * BigInt(n)));
 }
