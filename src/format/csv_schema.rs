@@ -4,8 +4,6 @@
 //! checked against the writers' headers ([`super::csv::PATIENTS_HEADER`], [`super::csv::EVENTS_HEADER`],
 //! [`super::csv::CLINICAL_COLUMNS`]) by the tests.
 
-use serde_json::{json, Value};
-
 use super::csv::CsvTable;
 
 /// A CSV column: name, Table Schema type, meaning.
@@ -97,50 +95,69 @@ pub fn pandas_dtype(table_schema_type: &str) -> &'static str {
     }
 }
 
-fn resource(table: CsvTable, clinical: bool) -> Value {
-    let fields: Vec<Value> = columns(table, clinical)
-        .iter()
-        .map(|(name, ty, description)| {
-            let mut f = json!({"name": name, "type": ty, "description": description});
-            if *ty == "datetime" {
-                f["format"] = "%Y-%m-%dT%H:%M:%SZ".into();
-            }
-            f
-        })
-        .collect();
-    let name = table.file_name();
-    let mut schema = json!({"fields": fields, "missingValues": [""]});
-    if table == CsvTable::Patients {
-        schema["primaryKey"] = json!(["id"]);
-    } else {
-        schema["primaryKey"] = json!(["patient_id", "seq"]);
-        schema["foreignKeys"] =
-            json!([{"fields": ["patient_id"], "reference": {"resource": "patients", "fields": ["id"]}}]);
+/// `s` as a JSON string (the descriptions hold no control characters).
+fn q(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
     }
-    json!({
-        "name": name.trim_end_matches(".csv"),
-        "path": name,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
-        "schema": schema
-    })
+    out.push('"');
+}
+
+/// One resource of the package, indented as `serde_json::to_string_pretty` would (written by hand:
+/// the WebAssembly build then needs no JSON serialiser for it).
+fn resource(out: &mut String, table: CsvTable, clinical: bool) {
+    let name = table.file_name();
+    out.push_str("    {\n      \"name\": ");
+    q(out, name.trim_end_matches(".csv"));
+    out.push_str(",\n      \"path\": ");
+    q(out, name);
+    out.push_str(
+        ",\n      \"profile\": \"tabular-data-resource\",\n      \"format\": \"csv\",\n      \"mediatype\": \"text/csv\",\n      \
+         \"encoding\": \"utf-8\",\n      \"dialect\": {\n        \"delimiter\": \",\",\n        \"lineTerminator\": \"\\r\\n\",\n        \
+         \"quoteChar\": \"\\\"\",\n        \"doubleQuote\": true,\n        \"header\": true\n      },\n      \"schema\": {\n        \"fields\": [\n",
+    );
+    let cols = columns(table, clinical);
+    for (k, (name, ty, description)) in cols.iter().enumerate() {
+        out.push_str("          {\n            \"name\": ");
+        q(out, name);
+        out.push_str(",\n            \"type\": ");
+        q(out, ty);
+        out.push_str(",\n            \"description\": ");
+        q(out, description);
+        if *ty == "datetime" {
+            out.push_str(",\n            \"format\": \"%Y-%m-%dT%H:%M:%SZ\"");
+        }
+        out.push_str(if k + 1 < cols.len() { "\n          },\n" } else { "\n          }\n" });
+    }
+    out.push_str("        ],\n        \"missingValues\": [\n          \"\"\n        ],\n        \"primaryKey\": [\n");
+    match table {
+        CsvTable::Patients => out.push_str("          \"id\"\n        ]\n"),
+        CsvTable::Events => out.push_str(
+            "          \"patient_id\",\n          \"seq\"\n        ],\n        \"foreignKeys\": [\n          {\n            \
+             \"fields\": [\n              \"patient_id\"\n            ],\n            \"reference\": {\n              \
+             \"resource\": \"patients\",\n              \"fields\": [\n                \"id\"\n              ]\n            }\n          }\n        ]\n",
+        ),
+    }
+    out.push_str("      }\n    }");
 }
 
 /// The `datapackage.json` of a CSV zip (Frictionless Data Package with the Table Schema of both
 /// tables), pretty-printed with a final newline.
 pub fn datapackage(clinical: bool) -> String {
-    let v = json!({
-        "profile": "tabular-data-package",
-        "name": "patientgen",
-        "title": "patientgen synthetic casualty dataset",
-        "description": "Synthetic (not real) military casualty records; column meanings in docs/FIELDS.md of the patientgen package.",
-        "resources": [resource(CsvTable::Patients, clinical), resource(CsvTable::Events, clinical)]
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
+    let mut s = String::with_capacity(12 * 1024);
+    s.push_str(
+        "{\n  \"profile\": \"tabular-data-package\",\n  \"name\": \"patientgen\",\n  \
+         \"title\": \"patientgen synthetic casualty dataset\",\n  \"description\": \"Synthetic (not real) military casualty \
+         records; column meanings in docs/FIELDS.md of the patientgen package.\",\n  \"resources\": [\n",
+    );
+    resource(&mut s, CsvTable::Patients, clinical);
+    s.push_str(",\n");
+    resource(&mut s, CsvTable::Events, clinical);
+    s.push_str("\n  ]\n}\n");
     s
 }
 
@@ -164,6 +181,7 @@ pub fn fields_markdown() -> String {
 mod tests {
     use super::super::csv::{CLINICAL_COLUMNS, EVENTS_HEADER, PATIENTS_HEADER};
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn columns_are_the_headers() {
@@ -171,6 +189,53 @@ mod tests {
         assert_eq!(names(CsvTable::Patients, false), PATIENTS_HEADER);
         assert_eq!(names(CsvTable::Patients, true), format!("{PATIENTS_HEADER}{CLINICAL_COLUMNS}"));
         assert_eq!(names(CsvTable::Events, true), EVENTS_HEADER);
+    }
+
+    /// The descriptor as `serde_json` would build and pretty-print it.
+    fn reference(clinical: bool) -> String {
+        use serde_json::json;
+        let resource = |table: CsvTable| {
+            let fields: Vec<Value> = columns(table, clinical)
+                .iter()
+                .map(|(name, ty, description)| {
+                    let mut f = json!({"name": name, "type": ty, "description": description});
+                    if *ty == "datetime" {
+                        f["format"] = "%Y-%m-%dT%H:%M:%SZ".into();
+                    }
+                    f
+                })
+                .collect();
+            let mut schema = json!({"fields": fields, "missingValues": [""]});
+            if table == CsvTable::Patients {
+                schema["primaryKey"] = json!(["id"]);
+            } else {
+                schema["primaryKey"] = json!(["patient_id", "seq"]);
+                schema["foreignKeys"] =
+                    json!([{"fields": ["patient_id"], "reference": {"resource": "patients", "fields": ["id"]}}]);
+            }
+            let name = table.file_name();
+            json!({
+                "name": name.trim_end_matches(".csv"), "path": name, "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true},
+                "schema": schema
+            })
+        };
+        let v = json!({
+            "profile": "tabular-data-package",
+            "name": "patientgen",
+            "title": "patientgen synthetic casualty dataset",
+            "description": "Synthetic (not real) military casualty records; column meanings in docs/FIELDS.md of the patientgen package.",
+            "resources": [resource(CsvTable::Patients), resource(CsvTable::Events)]
+        });
+        serde_json::to_string_pretty(&v).unwrap() + "\n"
+    }
+
+    #[test]
+    fn datapackage_is_the_pretty_json_of_the_descriptor() {
+        for clinical in [false, true] {
+            assert_eq!(datapackage(clinical), reference(clinical));
+        }
     }
 
     #[test]
