@@ -139,6 +139,9 @@ test("the package ships schema/scenario.schema.json equal to `patientgen schema`
   for (const f of ["schema/scenario.schema.json", "js/index.d.ts", "js/scenario.d.ts", "js/record.d.ts", "LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md", "README.md", "docs/SCENARIO.md", "docs/FIELDS.md"]) {
     assert.ok(files.has(f), `${f} is not in the package`);
   }
+  // Importable by name (package exports), e.g. for ajv in a user's project.
+  const resolved = createRequire(join(dir, "consumer.js")).resolve("patientgen/schema/scenario.schema.json");
+  assert.equal(readFileSync(resolved, "utf8"), shipped);
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   assert.ok(pkg.repository && pkg.homepage && pkg.bugs && pkg.keywords.length > 0);
 });
