@@ -1,4 +1,4 @@
-// Types of the patientgen npm package (DESIGN.md §3.2).
+// Types of the patientgen npm package (README.md, docs/SCENARIO.md, docs/FIELDS.md).
 
 /** One configuration problem. */
 export interface ConfigProblem {
@@ -15,8 +15,12 @@ export class ConfigError extends Error {
   readonly errors: ConfigProblem[];
 }
 
-/** A scenario: a JSON object (or its text) in any accepted shape (DOMAIN.md §2). */
-export type ScenarioInput = Record<string, unknown> | string;
+import type { Scenario } from "./scenario.js";
+export type { Scenario, PresetId } from "./scenario.js";
+export type { PatientRecord } from "./record.js";
+
+/** A scenario: an object (every key in docs/SCENARIO.md) or its JSON text. */
+export type ScenarioInput = Scenario | string;
 
 export type Format = "ndjson" | "json" | "json-wrapped" | "csv" | "xml" | "fhir-r4";
 export type Compression = "none" | "gzip" | "zip";
@@ -161,7 +165,7 @@ export interface PresetInfo {
 }
 
 /** Initialises the WebAssembly module (browser entry; a no-op in Node, workerd and Deno). */
-export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
+export default function init(input?: Request | string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module): Promise<unknown>;
 /** Validates a scenario; returns the resolved configuration or throws a ConfigError. */
 export function validateConfig(config: ScenarioInput): Record<string, unknown>;
 /** The shipped presets. */
@@ -237,3 +241,19 @@ export const LIMITS: {
  * as soon as `signal` aborts (the key derivation included). Buffers at most one segment.
  */
 export function decryptStream(password: string, options?: { signal?: AbortSignal }): TransformStream<Uint8Array, Uint8Array>;
+
+// Web platform types used above, declared here empty so that a project compiled without the DOM
+// lib (a Node-only tsconfig with `skipLibCheck: false`) type-checks. With the DOM lib or
+// @types/node these declarations merge with the full ones and change nothing.
+declare global {
+  interface AbortSignal {}
+  interface ReadableStream<R = any> {}
+  interface WritableStream<W = any> {}
+  interface TransformStream<I = any, O = any> {}
+  interface Request {}
+  interface Response {}
+  interface URL {}
+  namespace WebAssembly {
+    interface Module {}
+  }
+}

@@ -235,7 +235,11 @@ impl Job {
                 zip = Some(if opts.format == Format::Csv {
                     second_pass = Some(Box::new(format::csv::CsvWriter::new(format::csv::CsvTable::Events, cfg))
                         as Box<dyn RecordWriter>);
-                    ZipContainer::new(&["patients.csv", "events.csv"], cfg.base_date)
+                    ZipContainer::new(&["patients.csv", "events.csv"], cfg.base_date).with_entry(
+                        "datapackage.json",
+                        format::csv_schema::datapackage(cfg.flow_model == crate::data::vocab::FlowModel::Clinical)
+                            .into_bytes(),
+                    )
                 } else {
                     ZipContainer::new(&[&format!("patients.{}", opts.format.extension())], cfg.base_date)
                 });

@@ -5,6 +5,7 @@
 //! the global index. Writers append to a caller-owned buffer and allocate nothing per record.
 
 pub mod csv;
+pub mod csv_schema;
 pub mod fhir;
 mod json;
 pub mod xml;

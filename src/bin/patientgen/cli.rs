@@ -54,6 +54,12 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Decrypt a PGENC1 file (password from --password-file or PATIENTGEN_PASSWORD).
     Decrypt(DecryptArgs),
+    /// Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).
+    Schema {
+        /// Which document.
+        #[arg(default_value = "scenario", value_parser = config::schema::DOCUMENTS)]
+        what: String,
+    },
     /// Print the calibration report of an NDJSON file: outcomes, %KIA, %DOW, CFR, times to care (docs/REPORT.md).
     Report(report::ReportArgs),
 }
@@ -196,6 +202,10 @@ pub fn main() -> i32 {
         Command::Bench(args) => bench::run(args),
         Command::Decrypt(args) => decrypt(&args),
         Command::Report(args) => report::run(args),
+        Command::Schema { what } => {
+            say!("{}", config::schema::document(&what).unwrap_or_default().trim_end_matches('\n'));
+            0
+        }
     };
     term::finish(code)
 }
