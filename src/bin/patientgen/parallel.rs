@@ -12,10 +12,11 @@
 //! [`IN_FLIGHT`] blocks are claimed and not yet written (generating, waiting or being written);
 //! extra workers wait. Peak memory is about `IN_FLIGHT` blocks.
 //!
-//! Counters stay exact: each block carries its job's counters (and calibration counts), merged
-//! by the writer when the block is emitted, so progress never runs ahead of the written bytes.
-//! Chunks are cut by each block's job (a block starts a new chunk), so `chunks` counts the
-//! chunks the workers cut.
+//! The writer emits each block chunk by chunk, as the block's job cut them (a block starts a new
+//! chunk; a chunk never spans two blocks), so a resumable file grows by whole chunks as before.
+//! Counters stay exact: each chunk carries its job's counters, which the writer adds to those of
+//! the blocks before it when the chunk is emitted, so progress never runs ahead of the written
+//! bytes; `chunks` counts the chunks the workers cut.
 //!
 //! Encryption (PGENC1, DOMAIN.md §10.3) cuts segments by bytes, not records: the writer passes
 //! the ordered concatenation through one [`Encryptor`], which gives the single-threaded job's
@@ -65,13 +66,41 @@ pub fn block_parallel(opts: &JobOptions) -> bool {
     }
 }
 
+/// One chunk of a block, as its job cut it.
+struct Chunk {
+    /// End offset of the chunk's bytes in the block.
+    end: usize,
+    /// Records in the chunk.
+    patients: u64,
+    /// Seconds the job took for it (for the metrics).
+    secs: f64,
+    /// The block job's counters after this chunk.
+    counters: Counters,
+}
+
 /// One generated block.
 struct Block {
     bytes: Vec<u8>,
-    counters: Counters,
+    chunks: Vec<Chunk>,
     calibration: Option<Calibration>,
-    /// Per chunk: patients, serialised bytes, seconds (replayed into the metrics).
-    chunks: Vec<(u64, u64, f64)>,
+}
+
+/// `base` plus the counts of `add` (the counters of a later, disjoint part of the run).
+fn add_counts(base: &Counters, add: &Counters) -> Counters {
+    let mut m = base.clone();
+    m.patients_generated += add.patients_generated;
+    m.chunks += add.chunks;
+    m.bytes_serialized += add.bytes_serialized;
+    for (a, b) in m.outcomes.iter_mut().zip(add.outcomes) {
+        *a += b;
+    }
+    for (a, b) in m.triage.iter_mut().zip(add.triage) {
+        *a += b;
+    }
+    for (a, b) in m.per_day.iter_mut().zip(&add.per_day) {
+        *a += b;
+    }
+    m
 }
 
 /// The claim gate: blocks claimed so far, blocks released by the writer, and the stop flag.
@@ -110,16 +139,19 @@ impl Gate {
     }
 }
 
-/// The writer's side: the blocks in index order, as chunks.
+/// The writer's side: the blocks in index order, chunk by chunk.
 pub struct Blocks<'a> {
     rx: mpsc::Receiver<(u64, Result<Block, JobError>)>,
     gate: &'a Gate,
     pool: &'a Mutex<Vec<Vec<u8>>>,
     pending: BTreeMap<u64, Block>,
+    /// The next block to take.
     next: u64,
     blocks: u64,
-    /// The block last emitted (its buffer goes back to the pool on the next call).
-    held: Option<Vec<u8>>,
+    /// The block being emitted and its next chunk.
+    current: Option<(Block, usize)>,
+    /// The counters before the current block.
+    base: Counters,
     encryptor: Option<Encryptor>,
     sealed: Vec<u8>,
     counters: Counters,
@@ -129,59 +161,61 @@ pub struct Blocks<'a> {
 }
 
 impl Blocks<'_> {
-    /// The next block in index order, as one chunk of output: its report and bytes. After the
-    /// last block every call returns an empty report with `done = true`.
+    /// The next chunk in index order (the chunks of each block as its job cut them): its report
+    /// and bytes. After the last chunk every call returns an empty report with `done = true`.
     pub fn next_chunk(&mut self, metrics: &mut Metrics) -> Result<(ChunkReport, &[u8]), JobError> {
-        if let Some(buf) = self.held.take() {
-            self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(buf);
-            self.gate.release();
+        if self.current.as_ref().is_some_and(|(b, i)| *i == b.chunks.len()) {
+            // The previous block is written: its buffer goes back to the pool, its slot is free.
+            if let Some((b, _)) = self.current.take() {
+                self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(b.bytes);
+                self.gate.release();
+            }
         }
         if self.done {
             return Ok((ChunkReport { patients: 0, bytes: 0, done: true }, &[]));
         }
-        let block = loop {
-            if let Some(b) = self.pending.remove(&self.next) {
-                break b;
+        if self.current.is_none() {
+            let block = loop {
+                if let Some(b) = self.pending.remove(&self.next) {
+                    break b;
+                }
+                match self.rx.recv() {
+                    Ok((k, Ok(b))) => {
+                        self.pending.insert(k, b);
+                    }
+                    Ok((_, Err(e))) => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    Err(_) => {
+                        self.done = true;
+                        return Err(JobError::Unsupported(
+                            "a generation thread stopped before its block was done".into(),
+                        ));
+                    }
+                }
+            };
+            self.next += 1;
+            self.base = self.counters.clone();
+            if let (Some(all), Some(one)) = (&mut self.calibration, &block.calibration) {
+                all.merge(one);
             }
-            match self.rx.recv() {
-                Ok((k, Ok(b))) => {
-                    self.pending.insert(k, b);
-                }
-                Ok((_, Err(e))) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    self.done = true;
-                    return Err(JobError::Unsupported("a generation thread stopped before its block was done".into()));
-                }
-            }
+            self.current = Some((block, 0));
+        }
+        let Some((block, i)) = &mut self.current else {
+            return Err(JobError::Unsupported("no block to write".into()));
         };
-        self.next += 1;
-        let last = self.next == self.blocks;
+        let chunk = &block.chunks[*i];
+        let from = if *i == 0 { 0 } else { block.chunks[*i - 1].end };
+        let plain = &block.bytes[from..chunk.end];
+        *i += 1;
+        let last = self.next == self.blocks && *i == block.chunks.len();
         self.done = last;
-        let c = &block.counters;
-        let m = &mut self.counters;
-        m.patients_generated += c.patients_generated;
-        m.chunks += c.chunks;
-        m.bytes_serialized += c.bytes_serialized;
-        for (a, b) in m.outcomes.iter_mut().zip(c.outcomes) {
-            *a += b;
-        }
-        for (a, b) in m.triage.iter_mut().zip(c.triage) {
-            *a += b;
-        }
-        for (a, b) in m.per_day.iter_mut().zip(&c.per_day) {
-            *a += b;
-        }
-        if let (Some(all), Some(one)) = (&mut self.calibration, &block.calibration) {
-            all.merge(one);
-        }
         let output = match &mut self.encryptor {
-            None => block.bytes.len(),
+            None => plain.len(),
             Some(enc) => {
                 self.sealed.clear();
-                let sealed = enc.update(&block.bytes, &mut self.sealed).and_then(|()| {
+                let sealed = enc.update(plain, &mut self.sealed).and_then(|()| {
                     if last {
                         enc.finish(&mut self.sealed)
                     } else {
@@ -195,23 +229,12 @@ impl Blocks<'_> {
                 self.sealed.len()
             }
         };
-        self.counters.bytes_output += output as u64;
-        // The metrics see the workers' chunks. Encrypted, the block's output bytes (which the
-        // encryptor shifts by up to a segment) are given to its chunks in order, the rest to the last.
-        let mut left = output as u64;
-        for (i, &(patients, serialized, secs)) in block.chunks.iter().enumerate() {
-            let out = if i + 1 == block.chunks.len() { left } else { serialized.min(left) };
-            left -= out;
-            metrics.observe_chunk(self.format, patients, serialized, out, secs);
-        }
-        let report = ChunkReport { patients: block.counters.patients_generated, bytes: output, done: last };
-        let bytes: &[u8] = match self.encryptor {
-            None => self.held.insert(block.bytes),
-            Some(_) => {
-                self.held = Some(block.bytes);
-                &self.sealed
-            }
-        };
+        let bytes_output = self.counters.bytes_output + output as u64;
+        self.counters = add_counts(&self.base, &chunk.counters);
+        self.counters.bytes_output = bytes_output;
+        metrics.observe_chunk(self.format, chunk.patients, plain.len() as u64, output as u64, chunk.secs);
+        let report = ChunkReport { patients: chunk.patients, bytes: output, done: last };
+        let bytes = if self.encryptor.is_some() { &self.sealed[..] } else { plain };
         Ok((report, bytes))
     }
 
@@ -285,7 +308,8 @@ pub fn run<R>(setup: Setup<'_>, body: impl FnOnce(&mut Blocks<'_>) -> R) -> Resu
             pending: BTreeMap::new(),
             next: 0,
             blocks,
-            held: None,
+            current: None,
+            base: counters.clone(),
             encryptor,
             sealed: Vec::new(),
             counters,
@@ -315,14 +339,14 @@ fn generate_block(
     let mut chunks = Vec::new();
     loop {
         let t0 = Instant::now();
-        let serialized = job.counters().bytes_serialized;
         let r = job.next_chunk(&mut buf)?;
-        chunks.push((r.patients, job.counters().bytes_serialized - serialized, t0.elapsed().as_secs_f64()));
+        let counters = job.counters().clone();
+        chunks.push(Chunk { end: buf.len(), patients: r.patients, secs: t0.elapsed().as_secs_f64(), counters });
         if r.done {
             break;
         }
     }
-    Ok(Block { bytes: buf, counters: job.counters().clone(), calibration: job.calibration().cloned(), chunks })
+    Ok(Block { bytes: buf, chunks, calibration: job.calibration().cloned() })
 }
 
 #[cfg(test)]
