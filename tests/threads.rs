@@ -169,6 +169,7 @@ fn counters_metrics_and_progress_equal_the_single_threaded_run() {
 }
 
 /// Runs `generate` to a null stdout; returns its peak resident set (KiB) from `wait4`.
+#[allow(clippy::zombie_processes)] // the child is reaped by wait4, which also gives its rusage
 fn peak_rss_kib(args: &[&str]) -> i64 {
     let child = patientgen().args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
     let mut status = 0;
@@ -209,4 +210,31 @@ fn zero_threads_is_refused() {
     let out = patientgen().args(["generate", "--patients", "10", "--threads", "0"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
+}
+
+#[test]
+fn bench_threads_prints_the_scaling_table() {
+    let out = patientgen()
+        .args(["bench", "--threads", "1,2", "--patients", "20000"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.trim().trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert_eq!(rows[0], ["N", "threads", "time", "patients/s", "MB/s", "speed-up vs 1 thread", "chunks", "peak RSS"]);
+    for (row, threads) in rows[2..].iter().zip(["1", "2"]) {
+        assert_eq!((row[0], row[1]), ("20,000", threads), "{row:?}");
+        let rate: f64 = row[3].replace(',', "").parse().expect("patients/s");
+        assert!(rate > 1000.0, "{row:?}");
+        let speedup: f64 = row[5].parse().expect("speed-up");
+        assert!(speedup > 0.0, "{row:?}");
+        assert!(row[7].ends_with(" MiB"), "{row:?}");
+    }
+    assert_eq!(rows[2][5], "1.00");
 }
