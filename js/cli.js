@@ -431,7 +431,7 @@ function worker() {
 /**
  * Generates [start, end) in blocks on `threads` worker threads (at most MAX_WORKERS), which
  * write them to `fd` in index order: the bytes of the single-threaded run. Returns the patients
- * written.
+ * and bytes written.
  */
 function generateBlocks({ config, options, range: [start, end], threads, fd, name, bar }) {
   const size = blockPatients(options.format);
@@ -458,7 +458,7 @@ function generateBlocks({ config, options, range: [start, end], threads, fd, nam
         patients += m.patients;
         bytes += m.bytes;
         bar?.update(patients, bytes);
-        if (written === blocks) resolve(patients);
+        if (written === blocks) resolve({ patients, bytes });
       });
       w.on("error", (e) => {
         Atomics.store(turn, 0, -1);
@@ -504,15 +504,15 @@ async function generate(argv) {
   const out = toStdout ? undefined : new AtomicOutput(target, 0o666);
   const fd = out ? out.fd : 1;
   let patients = 0;
+  let bytes = 0;
   try {
     if (threads > 1 && blockParallel(options, flags) && c0.totalPatients > blockPatients(options.format)) {
       const range = runRange(config, options, gen);
       const seed = gen.seed;
       gen.free();
-      patients = await generateBlocks({ config, options: { ...options, seed }, range, threads, fd, name, bar });
+      ({ patients, bytes } = await generateBlocks({ config, options: { ...options, seed }, range, threads, fd, name, bar }));
     } else {
       // Each chunk is written from a view into the engine's memory, before the next one reuses it.
-      let bytes = 0;
       for (let v = gen.nextChunkView(); v !== undefined; v = gen.nextChunkView()) {
         try {
           writeFully(fd, v);
@@ -525,7 +525,7 @@ async function generate(argv) {
       patients = gen.counters.patientsGenerated;
     }
     if (bar) {
-      bar.update(patients, 0, true);
+      bar.update(patients, bytes, true);
       const secs = bar.seconds();
       await note(`\n${patients} patients in ${secs.toFixed(2)} s (${Math.round(patients / Math.max(secs, 1e-9))} patients/s)`);
     }
