@@ -238,3 +238,40 @@ fn bench_threads_prints_the_scaling_table() {
     }
     assert_eq!(rows[2][5], "1.00");
 }
+
+/// Ctrl-C (SIGINT) in the middle of a 4-thread run leaves OUT absent and a partial file that a
+/// 3-thread `--resume` completes to the bytes of one thread.
+#[test]
+fn an_interrupted_multi_threaded_run_resumes_with_other_threads_to_the_same_bytes() {
+    let dir = Scratch::new("sigint");
+    let out = dir.0.join("out.ndjson");
+    let out_s = out.to_str().expect("utf-8");
+    let base = ["generate", "--patients", "300000", "--seed", "12", "--progress", "never"];
+    let fp = dir.0.join("out.ndjson.partial.fingerprint");
+    let mut a = base.to_vec();
+    a.extend(["--threads", "4", "-o", out_s]);
+    let mut child = patientgen().args(&a).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+    let t0 = std::time::Instant::now();
+    let progressed = || {
+        std::fs::read_to_string(&fp).ok().is_some_and(|t| t.contains("\"records\"") && !t.contains("\"records\": 0,"))
+    };
+    while !progressed() && t0.elapsed().as_secs() < 60 {
+        assert!(child.try_wait().expect("try_wait").is_none(), "the run finished before it was interrupted");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // SAFETY: signals our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let status = child.wait().expect("wait");
+    assert!(!status.success(), "interrupted");
+    assert!(!out.exists(), "no OUT before the run completes");
+    let mut a = base.to_vec();
+    a.extend(["--threads", "3", "--resume", "-o", out_s]);
+    let resumed = run(&a);
+    assert!(
+        String::from_utf8_lossy(&resumed.stderr).contains("resuming"),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let whole = generated(&["--patients", "300000", "--seed", "12"], "1", None);
+    assert!(std::fs::read(&out).expect("OUT") == whole, "the resumed file differs from one thread's bytes");
+}

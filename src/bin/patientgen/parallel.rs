@@ -9,8 +9,9 @@
 //! the bytes of the single-threaded run.
 //!
 //! Memory is bounded independently of `N`: a block may be claimed only while fewer than
-//! [`IN_FLIGHT`] blocks are claimed and not yet written (generating, waiting or being written);
-//! extra workers wait. Peak memory is about `IN_FLIGHT` blocks.
+//! [`IN_FLIGHT`] blocks are claimed and not yet written (generating, waiting or being written),
+//! and at most `IN_FLIGHT` workers are started (more could only wait). Peak memory is about
+//! `IN_FLIGHT` blocks.
 //!
 //! The writer emits each block chunk by chunk, as the block's job cut them (a block starts a new
 //! chunk; a chunk never spans two blocks), so a resumable file grows by whole chunks as before.
@@ -258,7 +259,7 @@ pub struct Setup<'c> {
     pub seed: u64,
     /// The job options without encryption (`block_parallel(opts)` must hold).
     pub opts: JobOptions,
-    /// Worker threads (≥ 1).
+    /// Worker threads (≥ 1; at most [`IN_FLIGHT`] are started).
     pub threads: usize,
     /// Patients per block (≥ 1).
     pub block: u64,
@@ -284,7 +285,9 @@ pub fn run<R>(setup: Setup<'_>, body: impl FnOnce(&mut Blocks<'_>) -> R) -> Resu
     let pool = Mutex::new(Vec::new());
     let result = std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
-        for _ in 0..threads.max(1) {
+        // More workers than blocks in flight would only wait (and each thread keeps its own
+        // allocator arena): at most IN_FLIGHT are started.
+        for _ in 0..threads.clamp(1, IN_FLIGHT as usize) {
             let tx = tx.clone();
             let (gate, pool, opts, range) = (&gate, &pool, &opts, range.clone());
             s.spawn(move || {
