@@ -1,6 +1,7 @@
 //! `generate --threads N` (issue #19): the bytes of a run do not depend on the number of threads,
 //! for every format, compression, encryption, chunk size, range and shard; the counters and
-//! metrics are the single-threaded run's; peak memory does not grow with the number of threads.
+//! metrics are the single-threaded run's; an interrupted run resumes with other threads. (Peak
+//! memory: tests/threads_memory.rs.)
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
