@@ -1,4 +1,4 @@
-//! Determinism (DOMAIN.md §1.1, §12.1 item 12): same config + seed ⇒ same bytes, whatever the
+//! Determinism (docs/GENERATION.md#determinism): same config + seed ⇒ same bytes, whatever the
 //! chunk size or shard split, through the library and through the CLI.
 
 mod common;

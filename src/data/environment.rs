@@ -1,4 +1,4 @@
-//! Environmental conditions (DOMAIN.md §3.1.5) and the values derived from an event's set of
+//! Environmental conditions (docs/GENERATION.md#environment) and the values derived from an event's set of
 //! active conditions.
 
 use super::conditions::{self, ConditionId};
@@ -15,7 +15,7 @@ pub struct EnvInfo {
     pub disease_multiplier: f64,
     /// Whether the condition is active only 20:00–05:59.
     pub night_only: bool,
-    /// NBI override: probability and the one or two conditions it names (4.2 A5).
+    /// NBI override: probability and the one or two conditions it names.
     pub nbi_override: Option<(f64, ConditionId, Option<ConditionId>)>,
 }
 

@@ -1,4 +1,4 @@
-//! CSV (DOMAIN.md §9.2): `patients.csv` (one row per patient) and `events.csv` (one row per
+//! CSV (docs/FIELDS.md#csv): `patients.csv` (one row per patient) and `events.csv` (one row per
 //! timeline event, the second table of the zip container).
 //!
 //! RFC 4180 with CRLF line ends; a field is quoted only when it contains `,`, `"`, CR or LF. The
@@ -41,7 +41,7 @@ pub enum CsvTable {
 }
 
 impl CsvTable {
-    /// The entry name in the zip container (10.2).
+    /// The entry name in the zip container (docs/OUTPUT.md).
     pub fn file_name(self) -> &'static str {
         match self {
             CsvTable::Patients => "patients.csv",

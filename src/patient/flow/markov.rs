@@ -1,4 +1,4 @@
-//! The Markov routing model (DOMAIN.md §5.5).
+//! The Markov routing model, a reference model (docs/GENERATION.md#reference-model-tables; docs/MODEL.md).
 
 use super::{draw_poi_stay, draw_stay, push, TENTH};
 use crate::data::conditions::RoutingClass;
@@ -126,7 +126,7 @@ pub fn adjusted_row(d: &Decision) -> Row {
     row
 }
 
-/// Walks the Markov chain from the POI (5.5).
+/// Walks the Markov chain from the POI.
 pub fn run(ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord) {
     let triage = rec.triage;
     let classes = rec.conditions.iter().fold(0u8, |acc, c| acc | c.info().class);
