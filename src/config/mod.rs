@@ -106,7 +106,8 @@ pub struct Resolved {
     pub injury_mix: [f64; 3],
     /// Fronts in input order.
     pub fronts: Vec<Front>,
-    /// Facility overrides, ordered as in 2.6.
+    /// Facility overrides, ordered by facility, the global entry before per-front entries in
+    /// front order.
     pub facility_overrides: Vec<FacilityOverride>,
     /// Normalised triage rows (T1, T2, T3) per injury type, `None` when not overridden.
     pub triage_override: [Option<[f64; 3]>; 3],

@@ -480,7 +480,8 @@ fn build(layers: &[&Layer], fronts: Vec<RawFront>, facility_overrides: Vec<Facil
     })
 }
 
-/// Checks facility entries against the final fronts and orders them as in 2.6.
+/// Checks facility entries against the final fronts and orders them by facility, the global
+/// entry before per-front entries in front order.
 fn resolve_facilities(
     entries: &[RawFacility],
     fronts: &[RawFront],

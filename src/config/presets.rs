@@ -241,7 +241,7 @@ const DETAILS: [Detail; 8] = [
     },
 ];
 
-/// The preset `id` as a scenario document in the input shape (2.2 key names), setting every
+/// The preset `id` as a scenario document in the input shape (the key names of docs/SCENARIO.md#keys), setting every
 /// scenario key except `flow_model`, `demographics` and `seed`; `None` for an unknown id.
 pub fn preset_json(id: &str) -> Option<Value> {
     let i = PRESETS.iter().position(|p| p.id == id)?;

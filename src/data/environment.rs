@@ -19,7 +19,8 @@ pub struct EnvInfo {
     pub nbi_override: Option<(f64, ConditionId, Option<ConditionId>)>,
 }
 
-/// The table in canonical order (mobility and casualty modifier are not used, 3.1.5).
+/// The table in canonical order (the reference table's mobility and casualty modifier are not
+/// used: environment never changes the number of casualties, docs/GENERATION.md#environment).
 pub const ENVIRONMENT: [EnvInfo; 9] = [
     EnvInfo { visibility: 0.8, delay_minutes: 15, disease_multiplier: 1.2, night_only: false, nbi_override: None },
     EnvInfo { visibility: 0.5, delay_minutes: 30, disease_multiplier: 1.0, night_only: false, nbi_override: None },

@@ -7,7 +7,7 @@
 use super::conditions::{self as c, ConditionId};
 use super::vocab::{InjuryType, Warfare};
 
-/// Injury-type modifiers BI / NBI / Disease, by `Warfare` index (3.1.1; `mixed` = 1 / 1 / 1).
+/// Injury-type modifiers BI / NBI / Disease, by `Warfare` index (`mixed` = 1 / 1 / 1).
 pub const INJURY_MODIFIERS: [[f64; 3]; 9] = [
     [1.5, 0.9, 0.8],
     [2.5, 0.6, 0.3],

@@ -27,7 +27,7 @@ pub enum TemporalPattern {
     LowIntensity,
 }
 
-/// One row of table 3.1.1 (the columns the event plan reads).
+/// One row of the warfare-type table (the columns the event plan reads).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WarfareInfo {
     /// Share weight of the type within a day (docs/GENERATION.md#warfare-types-of-a-day).
@@ -41,7 +41,7 @@ pub struct WarfareInfo {
     pub cluster: (u32, u32),
 }
 
-/// Table 3.1.1 by `t_index` (canonical order of [`Warfare::TYPES`]).
+/// The warfare-type table by `t_index` (canonical order of [`Warfare::TYPES`]).
 pub const WARFARE: [WarfareInfo; 8] = [
     WarfareInfo { weight: 1.0, pattern: TemporalPattern::SustainedCombat, mascal_p: 0.30, cluster: (10, 30) },
     WarfareInfo { weight: 1.2, pattern: TemporalPattern::Surge, mascal_p: 0.80, cluster: (15, 50) },

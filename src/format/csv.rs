@@ -361,7 +361,7 @@ fn write_event_row(id: u64, seq: u64, e: &TimelineEvent, triage: &[u8], out: &mu
     write_tenths(out, e.hours_since_injury);
     out.push(b',');
     // duration_hours, from_facility, to_facility, next_facility, timing, hours_completed,
-    // triage_category, facilities_visited: the JSON fields of 5.6 mapped to shared columns.
+    // triage_category, facilities_visited: the JSON timeline fields mapped to shared columns.
     match e.kind {
         EventType::Arrival | EventType::RemainsRole4 => out.extend_from_slice(b",,,,,,,"),
         EventType::EvacuationStart => {

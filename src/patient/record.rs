@@ -61,7 +61,7 @@ pub struct Visit {
     /// Procedures, in order.
     pub treatments: ArrayVec<ProcedureId, MAX_TREATMENTS>,
     /// Heart rate, systolic pressure, respiratory rate, SpO2 (integers) and body temperature
-    /// (tenths of a degree), in the order of 6.9; then diastolic pressure and the Glasgow coma
+    /// (tenths of a degree), in observation order; then diastolic pressure and the Glasgow coma
     /// score when `n_vitals` is 7.
     pub vitals: [i32; 7],
     /// How many vital signs were recorded: 5 (classic and Markov models), 7 (the clinical model

@@ -63,7 +63,7 @@ impl Row {
     }
 }
 
-/// The situation of one decision: what the adjustments of 5.5 read.
+/// The situation of one decision: what the row adjustments read.
 #[derive(Clone, Copy, Debug)]
 pub struct Decision {
     /// Where the decision is taken.
@@ -80,7 +80,7 @@ pub struct Decision {
     pub degraded: bool,
 }
 
-/// The adjusted and renormalised row of a decision (5.5, adjustments 1–4 in order).
+/// The adjusted and renormalised row of a decision (adjustments 1–4 in order).
 pub fn adjusted_row(d: &Decision) -> Row {
     use MarkovNext::{Go, Kia, Rtd};
     let mut row = Row::base(d.at, d.triage);
