@@ -37,7 +37,7 @@ fn assert_share(name: &str, count: u64, n: u64, p: f64) {
 // ---------------------------------------------------------------------------------------------
 // Set-up.
 
-/// The default scenario of 2.3 with its three fronts.
+/// The default scenario (docs/SCENARIO.md#keys) with its three fronts.
 /// (This file checks the reference models' attribute rules, A1–A10: the classic model.)
 fn config() -> Resolved {
     let mut cfg = parse_scenario(r#"{"flow_model": "classic"}"#).expect("default scenario").resolved;

@@ -281,7 +281,7 @@ fn stays_and_transits_cover_their_whole_ranges() {
 
 // ---------------------------------------------------------------- classic outcomes
 
-/// Outcome shares of the classic model by the recursion of 5.2.
+/// Outcome shares of the classic model by the recursion over its chain.
 #[derive(Debug)]
 struct Shares {
     kia: f64,
@@ -796,7 +796,7 @@ fn summary(rec: &PatientRecord) -> Vec<(EventType, Facility, i64, u32, Option<u3
 fn pinned_timelines() {
     use EventType::*;
     use Facility::*;
-    // Classic T2 at night (D = 20 min): replay the draws of 5.2 by hand.
+    // Classic T2 at night (D = 20 min): replay the classic model's draws by hand.
     let classic = Flow::new(&cfg(FlowModel::Classic));
     let mut rec = record(Triage::T2, &[conditions::PENETRATING_WOUND], InjuryType::BattleInjury, BodyPart::LeftLeg);
     let night = ctx(T0, false, env(&[EnvCondition::NightOperations]));

@@ -11,7 +11,8 @@ use common::*;
 
 const N: u64 = 10_000;
 
-/// Key order of 8.1 / 8.2 / 5.6 / 6.8 / 6.9: the keys of an object must be a subsequence of `order`.
+/// Key order of the record, demographics, timeline events, visits and observations
+/// (docs/FIELDS.md): the keys of an object must be a subsequence of `order`.
 fn keys_in_order(v: &serde_json::Value, order: &[&str]) -> Result<(), String> {
     let Some(obj) = v.as_object() else { return Err("not an object".into()) };
     let mut pos = 0;

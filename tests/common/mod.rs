@@ -270,7 +270,7 @@ pub fn tenths(x: f64) -> Option<i64> {
     Some(v as i64)
 }
 
-/// `hrs(s)` of 5.2: seconds to tenths of an hour, half up.
+/// `hrs(s)`: seconds to tenths of an hour, half up (docs/GENERATION.md#writing-values).
 pub fn hrs(s: i64) -> i64 {
     (10 * s + 1800).div_euclid(3600)
 }
@@ -349,7 +349,7 @@ pub fn idx(table: &[&str], s: &str) -> Option<usize> {
 
 /// Warfare weights.
 pub const WARFARE_WEIGHT: [f64; 8] = [1.0, 1.2, 1.1, 0.8, 0.6, 0.9, 2.0, 0.4];
-/// MASCAL cluster size ranges (3.1.1; drone and peacekeeping from 2).
+/// MASCAL cluster size ranges (drone and peacekeeping from 2).
 pub const CLUSTER_RANGE: [(u64, u64); 8] = [(10, 30), (15, 50), (5, 20), (2, 8), (2, 5), (10, 25), (50, 200), (2, 5)];
 /// Injury modifiers BI / NBI / Disease per warfare type, then `mixed`.
 pub const INJURY_MOD: [[f64; 3]; 9] = [
@@ -495,7 +495,7 @@ macro_rules! c {
     };
 }
 
-/// The condition catalogue of 6.2.
+/// The condition catalogue of the reference models.
 pub const CONDITIONS: [CondDef; 50] = [
     c!("262574004", "Bullet wound", Any, "HEM", ""),
     c!("125643001", "Open wound", Any, "HEM", ""),
@@ -638,7 +638,7 @@ pub const CORRELATED: [(&str, &[&str]); 5] = [
     ("262574004", &["262560006", "125605004", "131148009"]),
 ];
 
-/// Body parts in the order of 6.6's `Any` rule.
+/// Body parts in the order of the `Any` site rule.
 pub const BODY_PARTS: [&str; 6] = ["Torso", "Head", "Left Arm", "Right Arm", "Left Leg", "Right Leg"];
 /// `Any` site weights in that order.
 pub const ANY_WEIGHTS: [f64; 6] = [0.30, 0.15, 0.125, 0.125, 0.15, 0.15];
