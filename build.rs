@@ -1,15 +1,15 @@
 //! Build script: compiles the name tables of `data/names/<CODE>.tsv` into static arrays
-//! (DOMAIN.md §7.2) and fails the build, with every problem listed, when a file breaks the format.
+//! (docs/IDENTITIES.md#name-sources) and fails the build, with every problem listed, when a file breaks the format.
 //!
 //! Output: `$OUT_DIR/names.bin`, the packed tables (see [`pack`]) that `src/data/names.rs`
-//! includes and decodes once per process, in the nation order of DOMAIN.md §7.1.
+//! includes and decodes once per process, in the canonical nation order (the order of `Nation`).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-/// The nations of DOMAIN.md §7.1 in table order (the order of `Nation`).
+/// The nations in canonical order (the order of `Nation`).
 const NATIONS: [&str; 34] = [
     "ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA", "LVA",
     "LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "TUR", "GBR", "USA",
@@ -46,7 +46,7 @@ fn main() {
         match std::fs::read(&path) {
             Ok(bytes) => tables.push(parse_file(&shown, &bytes, &mut errors)),
             Err(e) => {
-                errors.push(format!("{shown}: cannot read the file ({e}); every nation of DOMAIN.md §7.1 needs one"));
+                errors.push(format!("{shown}: cannot read the file ({e}); every nation of `Nation` needs one"));
                 tables.push(Default::default());
             }
         }
@@ -59,11 +59,11 @@ fn main() {
             .collect();
         extra.sort();
         for n in extra {
-            errors.push(format!("data/names/{n}: not a nation of DOMAIN.md §7.1"));
+            errors.push(format!("data/names/{n}: not a nation of `Nation`"));
         }
     }
     if !errors.is_empty() {
-        eprintln!("error: invalid names data (DOMAIN.md §7.2):\n  {}", errors.join("\n  "));
+        eprintln!("error: invalid names data (docs/IDENTITIES.md#name-sources):\n  {}", errors.join("\n  "));
         std::process::exit(1);
     }
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

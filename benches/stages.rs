@@ -152,8 +152,9 @@ fn write(c: &mut Criterion) {
     g.finish();
 }
 
-/// The naive baseline of DESIGN.md §5: the same records as owned `String`/`Vec` structs written
-/// with `#[derive(Serialize)]` + `serde_json::to_writer` (the writer must reach ≥ 1.5 × its MB/s).
+/// The naive baseline (docs/PERFORMANCE.md#against-a-naive-serde_json-writer): the same records as
+/// owned `String`/`Vec` structs written with `#[derive(Serialize)]` + `serde_json::to_writer` (the
+/// writer must reach ≥ 1.5 × its MB/s).
 mod naive {
     use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx patientgen`: the CLI of DESIGN.md §3.1 on the wasm build, same flags and bytes as the native one.
+// `npx patientgen`: the CLI of docs/ARCHITECTURE.md#the-hosts on the wasm build, same flags and bytes as the native one.
 import {
   closeSync, constants as fsc, createReadStream, createWriteStream, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync,
   readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench`: builds what is missing (the release CLI, the npm package's wasm), then prints the
-# scaling table of DESIGN.md §5, native and wasm in Node side by side. Arguments go to
+# scaling table of docs/PERFORMANCE.md, native and wasm in Node side by side. Arguments go to
 # `patientgen bench` (e.g. `npm run bench -- --large`, `--quick`, `--patients 1000,100000`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,7 +41,7 @@ impl Date {
         self.0 as i64 * DAY
     }
 
-    /// The date `years` calendar years earlier; 29 February maps to 28 February (DOMAIN.md §7.3).
+    /// The date `years` calendar years earlier; 29 February maps to 28 February (docs/GENERATION.md#writing-values).
     pub fn minus_years(self, years: i32) -> Date {
         let (y, m, d) = self.ymd();
         let ny = y - years;
@@ -91,7 +91,7 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// `hrs(s)`: seconds rounded to tenths of an hour, half up (DOMAIN.md §5.2).
+/// `hrs(s)`: seconds rounded to tenths of an hour, half up (docs/GENERATION.md#writing-values).
 #[inline(always)]
 pub fn hrs(seconds: i64) -> u32 {
     ((10 * seconds + 1800) / 3600) as u32

@@ -1,8 +1,8 @@
-//! Counters → Prometheus text exposition (DOMAIN.md §11).
+//! Counters → Prometheus text exposition (ops/README.md#metrics).
 //!
 //! A [`Metrics`] accumulates over any number of jobs (the edge worker keeps one per isolate);
 //! the host supplies chunk durations and memory sizes, since the core reads no clock and no OS.
-//! Every family, its labels and its meaning are listed in `ops/README.md` ("Metrics"); names are
+//! Every family, its labels and its meaning are listed in ops/README.md#metrics; names are
 //! stable: dashboards and alert rules in `ops/` query them.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Random streams and draw primitives (DOMAIN.md §1.3).
+//! Random streams and draw primitives (docs/GENERATION.md#random-numbers).
 //!
 //! Everything random in patientgen comes from the seed through the functions of this module:
 //! keyed 64-bit hashes (`H`) for plan-level values and one xoshiro256++ stream per patient and
@@ -10,7 +10,7 @@ pub const PHI: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Base of the plan-level hash tags ("pgen" in the top half).
 pub const TAG_BASE: u64 = 0x7067_656E_0000_0000;
 
-/// Plan-level hash tags (DOMAIN.md §1.3).
+/// Plan-level hash tags (docs/GENERATION.md#streams).
 pub mod tag {
     /// Special events of a day.
     pub const SPECIAL_EVENTS: u64 = 1;
@@ -48,17 +48,17 @@ pub fn keyed(seed: u64, tag: u64, a: u64, b: u64, c: u64) -> u64 {
     mix64(mix64(mix64(mix64(seed ^ TAG_BASE ^ tag) ^ a) ^ b) ^ c)
 }
 
-/// Which of a patient's four streams (DOMAIN.md §1.3).
+/// Which of a patient's four streams (docs/GENERATION.md#streams).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum PatientStream {
-    /// Stream A: attributes (§4.2).
+    /// Stream A: attributes (`patient::attributes`).
     Attributes = 1,
-    /// Stream D: demographics (§4.3).
+    /// Stream D: demographics (`patient::demographics`).
     Demographics = 2,
-    /// Stream F: flow (§5).
+    /// Stream F: flow (`patient::flow`).
     Flow = 3,
-    /// Stream M: treatments and observations (§6.8, §6.9).
+    /// Stream M: treatments and observations (`patient::medical`, `patient::clinical::care`).
     Medical = 4,
 }
 
@@ -133,7 +133,7 @@ impl Xo {
         self.uniform() < p
     }
 
-    /// `categorical(w)`: an index drawn by weight, one word (DOMAIN.md §1.3).
+    /// `categorical(w)`: an index drawn by weight, one word (docs/GENERATION.md#draw-primitives).
     #[inline]
     pub fn categorical(&mut self, w: &[f64]) -> usize {
         let u = self.uniform() * sum_in_order(w);
@@ -211,7 +211,7 @@ pub fn pick_categorical(w: &[f64], u: f64) -> usize {
     last
 }
 
-/// `round` half away from zero (DOMAIN.md §3.6, §6.9).
+/// `round` half away from zero (docs/GENERATION.md#floating-point).
 #[inline(always)]
 pub fn round_half_away(x: f64) -> f64 {
     #[cfg(target_arch = "wasm32")]

@@ -138,7 +138,7 @@ fn ends<const W: usize>(dst: &mut [u8], src: &[u8]) {
 // ---------------------------------------------------------------------------------------------
 // JSON strings and numbers
 
-/// Appends `s` as a JSON string literal (RFC 8259 minimal escaping, DOMAIN.md §8.3).
+/// Appends `s` as a JSON string literal (RFC 8259 minimal escaping, docs/GENERATION.md#writing-values).
 #[inline]
 pub fn json_str<O: Out + ?Sized>(out: &mut O, s: &str) {
     out.byte(b'"');
@@ -317,7 +317,7 @@ impl TimestampWriter {
     }
 }
 
-/// Writes a value held in integer tenths as `v/10 "." v%10` (DOMAIN.md §8.3).
+/// Writes a value held in integer tenths as `v/10 "." v%10` (docs/GENERATION.md#writing-values).
 #[inline(always)]
 pub fn write_tenths<O: Out + ?Sized>(out: &mut O, v: u32) {
     if v < 1_000_000 {

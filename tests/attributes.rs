@@ -1,5 +1,6 @@
-//! Stream A attributes (DOMAIN.md §4.2, §6.1–§6.6): distributions over 200,000 fresh streams
-//! (α = 1e-6, 12.2), exact rules, and pinned draws.
+//! Stream A attributes (docs/GENERATION.md#streams; tables:
+//! docs/GENERATION.md#reference-model-tables): distributions over 200,000 fresh streams (α = 1e-6),
+//! exact rules, and pinned draws.
 
 use patientgen::config::{parse_scenario, Front, Resolved};
 use patientgen::internals::data::conditions::{self, ConditionId, Site};
@@ -36,7 +37,7 @@ fn assert_share(name: &str, count: u64, n: u64, p: f64) {
 // ---------------------------------------------------------------------------------------------
 // Set-up.
 
-/// The default scenario of 2.3 with its three fronts.
+/// The default scenario (docs/SCENARIO.md#keys) with its three fronts.
 /// (This file checks the reference models' attribute rules, A1–A10: the classic model.)
 fn config() -> Resolved {
     let mut cfg = parse_scenario(r#"{"flow_model": "classic"}"#).expect("default scenario").resolved;
@@ -81,10 +82,10 @@ fn code(c: &str) -> ConditionId {
     ConditionId::by_code(c).unwrap_or_else(|| panic!("unknown code {c}"))
 }
 
-// Expected tables: the restatement of DOMAIN.md in tests/common (the check).
+// Expected tables: the independent restatement of the reference tables in tests/common (the check).
 use common::{CBRN_POOL, DISEASE_POOL, NBI_POOL, TRIAGE_ROWS as TRIAGE};
 
-/// The Battle Injury pattern of `scenario` (6.3): (code, weight) of its non-zero rows in table
+/// The Battle Injury pattern of `scenario`: (code, weight) of its non-zero rows in table
 /// order, and its polytrauma rate.
 fn pattern(scenario: Warfare) -> (Vec<(&'static str, f64)>, f64) {
     let k = common::PATTERN_OF[scenario.index()];
@@ -92,7 +93,7 @@ fn pattern(scenario: Warfare) -> (Vec<(&'static str, f64)>, f64) {
     (rows, common::POLYTRAUMA[k])
 }
 
-/// The correlated secondaries of `primary` (6.4), empty when it has no list.
+/// The correlated secondaries of `primary`, empty when it has no list.
 fn correlation_list(primary: ConditionId) -> Vec<ConditionId> {
     let list = common::CORRELATED.iter().find(|(c, _)| *c == primary.info().code).map_or(&[][..], |(_, l)| *l);
     list.iter().map(|c| code(c)).collect()
@@ -560,7 +561,7 @@ fn pinned_first_patients() {
             got.push(describe(&rec));
         }
     }
-    // Cross-checked against an independent transcription of DOMAIN.md §4.2 (Python).
+    // Cross-checked against an independent transcription of the stream A draw order (Python).
     let expected = [
         "0 NLD male Disease 10509002 T3 Mild to moderate 2 Torso",
         "0 LTU male Disease 195662009 T1 Severe 8 Head",

@@ -1,4 +1,4 @@
-//! Sink faults and hostile arguments at the CLI (DESIGN.md §3.1: exit 0 ok, 1 invalid input,
+//! Sink faults and hostile arguments at the CLI (exit codes: 0 ok, 1 invalid input,
 //! 2 I/O error, never a panic): a full disk (`/dev/full`, and a 1 MiB tmpfs when mounting is
 //! permitted), a reader that goes away, unwritable metrics, unreadable and invalid scenarios,
 //! stdout and stderr that cannot be written, and outputs that must never be lost (issue #15):

@@ -1,4 +1,4 @@
-//! gzip (DOMAIN.md §10.1) and the zip container (§10.2), checked with real tools: `gunzip -t`,
+//! gzip and the zip container (docs/OUTPUT.md), checked with real tools: `gunzip -t`,
 //! `unzip -t`, Python's `zipfile`, and content equality with the uncompressed output.
 
 use std::io::Read;
@@ -162,7 +162,7 @@ fn zip_of_csv_holds_patients_and_events() {
     assert!(pcsv == patients_csv, "patients.csv equals the plain csv output");
     let ecsv = tool("unzip", &["-p", path, "events.csv"]).stdout;
 
-    // events.csv: one row per timeline event, mapped from the JSON fields (9.2).
+    // events.csv: one row per timeline event, mapped from the JSON fields.
     let json = run(cfg, 6, opts(Format::Ndjson, Compression::None));
     let mut expected_rows = Vec::new();
     for line in json.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {

@@ -1,4 +1,5 @@
-//! The default scenario's canonical JSON and digest (DOMAIN.md §2.6) and the eight presets (§2.7).
+//! The default scenario's canonical JSON and digest (docs/SCENARIO.md#resolved-configuration-and-config_sha256)
+//! and the eight presets (docs/SCENARIO.md#keys).
 
 use patientgen::config::{canonical_json, parse_scenario, preset_json, presets, resolved_to_json, Resolved};
 use patientgen::vocab::{EnvCondition, Intensity, Nation, SpecialEventKind, Tempo, Warfare};
@@ -215,7 +216,7 @@ const TABLE: [Row; 8] = [
     ),
 ];
 
-/// `w` divided by its sum taken in order, as DOMAIN.md §2.4 specifies.
+/// `w` divided by its sum taken in order, as docs/SCENARIO.md#keys specifies.
 fn normalised(w: &[f64]) -> Vec<f64> {
     let sum = w.iter().fold(0.0, |s, x| s + x);
     w.iter().map(|x| x / sum).collect()

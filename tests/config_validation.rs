@@ -1,4 +1,4 @@
-//! Scenario validation (DOMAIN.md §2.1–2.5): every rule with its exact path and message, layering,
+//! Scenario validation (docs/SCENARIO.md): every rule with its exact path and message, layering,
 //! the reference input shapes, facility matching and normalisation.
 
 use patientgen::config::{parse_scenario, ConfigErrors, Resolved, Scenario};

@@ -1,4 +1,4 @@
-//! Determinism (DOMAIN.md §1.1, §12.1 item 12): same config + seed ⇒ same bytes, whatever the
+//! Determinism (docs/GENERATION.md#determinism): same config + seed ⇒ same bytes, whatever the
 //! chunk size or shard split, through the library and through the CLI.
 
 mod common;
@@ -161,6 +161,6 @@ fn cli_validate_prints_every_error_or_the_resolved_configuration() {
     assert_eq!(v["days_of_fighting"], 3);
     assert_eq!(v["warfare_types"]["cbrn"], true);
     assert_eq!(v["warfare_types"].as_object().unwrap().len(), 8);
-    assert_eq!(v.as_object().unwrap().len(), 15, "the 14 keys of DOMAIN.md §2.6 and evacuation_capability");
+    assert_eq!(v.as_object().unwrap().len(), 15, "the 15 keys of the resolved configuration (docs/SCENARIO.md)");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,4 +1,4 @@
-//! PGENC1 (DOMAIN.md §10.3, docs/ENCRYPTION.md): round trips through the job pipeline, detection
+//! PGENC1 (docs/ENCRYPTION.md): round trips through the job pipeline, detection
 //! of tampering, truncation, reordering and wrong passwords, and an independent Python decryptor
 //! (`tests/decrypt_pgenc1.py`, `cryptography` package) reading our output.
 

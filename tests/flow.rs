@@ -1,5 +1,6 @@
-//! Flow models (DOMAIN.md §5) and per-visit treatments and vital signs (§6.8, §6.9), through the
-//! public API. Expected figures are restated from DOMAIN.md on purpose.
+//! Flow models and per-visit treatments and vital signs of the reference models
+//! (docs/GENERATION.md#reference-model-tables), through the public API. Expected figures are
+//! restated here on purpose, independently of `src/data`.
 
 use patientgen::config::{FacilityOverride, Front, Resolved};
 use patientgen::internals::civil::hrs;
@@ -61,7 +62,7 @@ const TRANSIT: [[(u32, u32); 3]; 4] = [
     [(10, 30), (20, 40), (30, 50)],
 ];
 
-// ---------------------------------------------------------------- invariants (5.4, 5.7)
+// ---------------------------------------------------------------- invariants
 
 fn check_timeline(rec: &PatientRecord, c: &EventContext, model: FlowModel) {
     let tl = &rec.timeline;
@@ -278,9 +279,9 @@ fn stays_and_transits_cover_their_whole_ranges() {
     assert!(seen_transit.iter().flatten().flatten().all(|&b| b));
 }
 
-// ---------------------------------------------------------------- classic outcomes (5.3)
+// ---------------------------------------------------------------- classic outcomes
 
-/// Outcome shares of the classic model by the recursion of 5.2.
+/// Outcome shares of the classic model by the recursion over its chain.
 #[derive(Debug)]
 struct Shares {
     kia: f64,
@@ -413,7 +414,8 @@ fn facility_overrides_apply_field_by_field() {
         over(Facility::Role4, None, Some(1.0), Some(0.7)),
     ];
     let flow = Flow::new(&c);
-    // (kia_rate, rtd_rate) per facility as 2.4 item 3 resolves them, per front.
+    // (kia_rate, rtd_rate) per facility as the facility overrides resolve them, per front
+    // (docs/SCENARIO.md#facility-overrides).
     let kia = [[0.20, 0.3, 0.0, 0.04, 1.0], [0.20, 0.3, 0.06, 0.9, 1.0]];
     let rtd = [[0.1, 0.05, 0.35, 0.45], [0.1, 0.5, 0.35, 0.9]];
     for front in 0..2 {
@@ -437,7 +439,7 @@ fn facility_overrides_apply_field_by_field() {
     simulate_classic(&flow, 1, Triage::T1, &reference(kia[1], rtd[1], Triage::T1), 201);
 }
 
-// ---------------------------------------------------------------- Markov (5.5)
+// ---------------------------------------------------------------- Markov
 
 #[test]
 fn markov_unadjusted_outcomes_match() {
@@ -535,7 +537,7 @@ fn markov_degraded_environment_raises_poi_kia() {
     within(kia_poi[1] as u64, 50_000, 0.104 / 1.024, "T1 KIA storm");
 }
 
-// ---------------------------------------------------------------- POI delay (5.1)
+// ---------------------------------------------------------------- POI delay
 
 #[test]
 fn poi_delay_is_drawn_right_after_the_grid() {
@@ -574,7 +576,7 @@ fn poi_delay_is_drawn_right_after_the_grid() {
     assert!(hist.iter().all(|&n| n > 1000), "{hist:?}");
 }
 
-// ---------------------------------------------------------------- treatments (6.8)
+// ---------------------------------------------------------------- treatments
 
 fn words_consumed(before: &Xo, after: &Xo) -> usize {
     let mut b = before.clone();
@@ -702,7 +704,7 @@ fn visits_follow_arrivals_and_draw_treatments_then_vitals() {
     assert!(checked > 3000);
 }
 
-// ---------------------------------------------------------------- vital signs (6.9)
+// ---------------------------------------------------------------- vital signs
 
 fn phi(x: f64) -> f64 {
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
@@ -794,7 +796,7 @@ fn summary(rec: &PatientRecord) -> Vec<(EventType, Facility, i64, u32, Option<u3
 fn pinned_timelines() {
     use EventType::*;
     use Facility::*;
-    // Classic T2 at night (D = 20 min): replay the draws of 5.2 by hand.
+    // Classic T2 at night (D = 20 min): replay the classic model's draws by hand.
     let classic = Flow::new(&cfg(FlowModel::Classic));
     let mut rec = record(Triage::T2, &[conditions::PENETRATING_WOUND], InjuryType::BattleInjury, BodyPart::LeftLeg);
     let night = ctx(T0, false, env(&[EnvCondition::NightOperations]));

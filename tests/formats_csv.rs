@@ -1,4 +1,4 @@
-//! CSV (DOMAIN.md §9.2): exact rows for the §8.4 example, a real CSV reader on generated output
+//! CSV (docs/FIELDS.md#csv): exact rows for the hand-built example record, a real CSV reader on generated output
 //! (tricky front names included), agreement with the JSON records, shard/chunk invariance.
 
 mod common;
@@ -22,7 +22,7 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
 
 #[test]
 fn example_patient_row_is_exact() {
-    // The §8.4 example record is a reference-model record (no clinical fields).
+    // The hand-built example record is a reference-model record (no clinical fields).
     let mut cfg = Resolved::default_scenario();
     cfg.flow_model = patientgen::vocab::FlowModel::Classic;
     assert_eq!(cfg.fronts[0].name, "Poland");
@@ -213,7 +213,7 @@ fn shards_and_chunk_sizes_concatenate_byte_identically() {
 }
 
 mod allocations {
-    //! The per-record path of every writer of this issue allocates nothing (DESIGN.md §5).
+    //! The per-record path of every writer of this issue allocates nothing (docs/PERFORMANCE.md).
 
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;

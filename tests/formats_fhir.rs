@@ -1,4 +1,4 @@
-//! FHIR R4 (DOMAIN.md §9.4, §12.1 item 11): the bundle of the §8.4 example in detail, and on
+//! FHIR R4 (docs/FIELDS.md#fhir-r4): the bundle of the hand-built example record in detail, and on
 //! generated bundles: unique fullUrls, resolvable references, zoned dateTimes, FHIR key order,
 //! UUIDv8 ids, agreement with the JSON records; shard/chunk invariance.
 //! Validation against the official R4 JSON schema is `tests/fhir_schema_check.mjs` (Node).
@@ -167,7 +167,7 @@ fn walk(v: &Value, key: &str, refs: &mut Vec<String>) {
     }
 }
 
-/// All §12.1-11 checks on one bundle; returns its fullUrls.
+/// All structural checks on one bundle; returns its fullUrls.
 fn check_bundle(b: &Value, seed: u64) -> Vec<String> {
     let id = b["identifier"]["value"].as_str().unwrap().parse::<u64>().unwrap();
     assert_eq!(b["resourceType"], "Bundle");

@@ -1,4 +1,4 @@
-//! XML (DOMAIN.md §9.3): the exact line of the §8.4 example, the exact prefix, and a real XML
+//! XML (docs/FIELDS.md#xml): the exact line of the hand-built example record, the exact prefix, and a real XML
 //! parser (quick-xml) reading 10,000 generated patients as one well-formed document, also when
 //! produced one patient per chunk; element and attribute order agree with the JSON records.
 

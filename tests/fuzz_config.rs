@@ -1,5 +1,5 @@
-//! Hostile configuration input (DOMAIN.md §2, DESIGN.md §6 "a fuzz target for config parsing
-//! never panics"): property-driven fuzzing of parsing, validation and generation of the first
+//! Hostile configuration input (docs/SCENARIO.md; parsing never panics, and `fuzz/` holds the
+//! libFuzzer target): property-driven fuzzing of parsing, validation and generation of the first
 //! chunk from any configuration that validates, plus explicit tests of every cap.
 //!
 //! Inputs: arbitrary JSON (random values, deep nesting, numbers such as `1e400`, huge and
@@ -249,7 +249,7 @@ impl Doc {
     }
 }
 
-/// Every key of the schema (2.2), the preset shape, the ignored keys and a few near misses.
+/// Every key of the schema (docs/SCENARIO.md#keys), the preset shape, the ignored keys and a few near misses.
 const KEYS: &[&str] = &[
     "total_patients",
     "count",
@@ -779,7 +779,7 @@ fn worst_case_documents_under_the_size_cap_stay_bounded() {
         assert!(doc.len() <= MAX_DOCUMENT_BYTES, "{}", doc.len());
         let started = Instant::now();
         let (r, heap) = measured(|| parse_scenario(&doc).map(|_| ()));
-        // `name` is an ignored key (2.5): that document is valid; the others are not.
+        // `name` is an ignored key (docs/SCENARIO.md#keys): that document is valid; the others are not.
         assert_eq!(r.is_ok(), doc.starts_with(r#"{"name""#), "{}…", &doc[..40]);
         assert!(heap < CASE_HEAP, "{} bytes of heap for {}…", heap, &doc[..40]);
         assert!(started.elapsed() < CASE_TIME, "{:?} for {}…", started.elapsed(), &doc[..40]);
@@ -791,7 +791,7 @@ fn nesting_is_capped_without_stack_overflow() {
     let nested = |depth: usize| format!("{}{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
     // The document is level 1; `name` holds levels 2 … depth.
     let doc = |depth: usize| format!(r#"{{"name": {}}}"#, nested(depth));
-    // `name` is accepted and ignored (2.5), whatever it holds, within the caps.
+    // `name` is accepted and ignored (docs/SCENARIO.md#keys), whatever it holds, within the caps.
     assert!(parse_scenario(&doc(MAX_DEPTH)).is_ok(), "{MAX_DEPTH} levels are allowed");
     assert_eq!(errors_of(&doc(MAX_DEPTH + 1)).len(), 1);
     assert!(errors_of(&doc(MAX_DEPTH + 1))[0].ends_with(&format!("JSON nesting deeper than {MAX_DEPTH} levels")));

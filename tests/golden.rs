@@ -1,7 +1,7 @@
-//! Golden output hashes (DESIGN.md §6): (scenario, seed, format) → SHA-256 of the whole output.
+//! Golden output hashes (docs/OUTPUT.md#byte-identity): (scenario, seed, format) → SHA-256 of the whole output.
 //!
 //! A changed hash is a deliberate, reviewed change of output bytes: bump the output version
-//! (DOMAIN.md §1.1 rule 6) and regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`.
+//! (docs/OUTPUT.md#output-version) and regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`.
 
 #[path = "support/golden_hashes.rs"]
 mod golden_hashes;

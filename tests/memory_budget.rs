@@ -1,6 +1,6 @@
-//! The memory budget of a job (DESIGN.md §1: memory is O(chunk), never O(patients)), measured
-//! with a counting global allocator. This is its own test binary so that no other test's
-//! allocations are counted; its tests run one at a time behind a lock.
+//! The memory budget of a job (docs/ARCHITECTURE.md#the-chunk-pipeline: memory is O(chunk), never
+//! O(patients)), measured with a counting global allocator. This is its own test binary so that no
+//! other test's allocations are counted; its tests run one at a time behind a lock.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

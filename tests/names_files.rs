@@ -1,4 +1,4 @@
-//! The names files are normative artefacts (DOMAIN.md §7.2): their bytes fix the output. This test
+//! The names files are normative artefacts (docs/IDENTITIES.md#name-sources): their bytes fix the output. This test
 //! pins the SHA-256 of every file, so a change is a deliberate decision that comes with an output
 //! version bump, and re-checks the content rules independently of `build.rs`.
 
@@ -8,7 +8,7 @@ use patientgen::vocab::Nation;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-/// SHA-256 (lower-case hex) of `data/names/<CODE>.tsv`, in the nation order of §7.1.
+/// SHA-256 (lower-case hex) of `data/names/<CODE>.tsv`, in the canonical nation order.
 const NAMES_SHA256: [(&str, &str); 34] = [
     ("ALB", "da036a6327228641cef691cc7f6ac63a50aa4c537f876b15e50327ee2748ebb3"),
     ("BEL", "690c8a26b4bbce7a86c547d97f58f8b86d33371b88cf5c9f45421cc05cb52af7"),
@@ -63,7 +63,7 @@ fn hex(bytes: &[u8]) -> String {
 fn names_files_match_their_pinned_hashes() {
     let codes: Vec<&str> = NAMES_SHA256.iter().map(|(c, _)| *c).collect();
     let nations: Vec<&str> = Nation::ALL.iter().map(|n| n.as_str()).collect();
-    assert_eq!(codes, nations, "one pinned hash per nation, in the order of DOMAIN.md §7.1");
+    assert_eq!(codes, nations, "one pinned hash per nation, in the canonical nation order");
     let mut changed = Vec::new();
     for (code, want) in NAMES_SHA256 {
         let got = hex(&Sha256::digest(read(code).as_bytes()));
@@ -73,7 +73,7 @@ fn names_files_match_their_pinned_hashes() {
     }
     assert!(
         changed.is_empty(),
-        "names files are normative: bump the output version (DOMAIN.md §1.1 rule 6) and update this table\n  {}",
+        "names files are normative: bump the output version (docs/OUTPUT.md#output-version) and update this table\n  {}",
         changed.join("\n  ")
     );
 }
@@ -121,7 +121,7 @@ fn names_files_hold_enough_nfc_names_with_source_and_licence() {
 
 #[test]
 fn unchecked_lists_keep_uniform_weights() {
-    // A list compiled without a statistic must not invent frequencies (DOMAIN.md §7.2).
+    // A list compiled without a statistic must not invent frequencies (docs/IDENTITIES.md#name-sources).
     for (code, _) in NAMES_SHA256 {
         let text = read(code);
         if text

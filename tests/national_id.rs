@@ -1,8 +1,8 @@
-//! National identity numbers (DOMAIN.md §7.8): every generated number is checked by a validator
-//! written here independently of the generator (own parsing, own check formulas), the embedded
-//! birthdate and gender are compared with the record, serial indices across each scheme's whole
-//! capacity are covered, and a sample is cross-checked with `python-stdnum` through
-//! `tests/stdnum_check.py`.
+//! National identity numbers (docs/IDENTITIES.md#national-id-numbers-unique-by-construction): every
+//! generated number is checked by a validator written here independently of the generator (own
+//! parsing, own check formulas), the embedded birthdate and gender are compared with the record,
+//! serial indices across each scheme's whole capacity are covered, and a sample is cross-checked
+//! with `python-stdnum` through `tests/stdnum_check.py`.
 
 use patientgen::internals::civil::{days_from_civil, Date};
 use patientgen::internals::patient::national_id::{capacity, generate, Capacity};

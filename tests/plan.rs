@@ -1,5 +1,5 @@
-//! The event plan through the public API (DOMAIN.md §1.4, §3): exact allocations, special events,
-//! streams, and random access against the sequential cursor.
+//! The event plan through the public API (docs/GENERATION.md#the-event-plan, #locating-a-patient):
+//! exact allocations, special events, streams, and random access against the sequential cursor.
 
 use std::collections::HashSet;
 

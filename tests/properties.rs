@@ -1,4 +1,4 @@
-//! Properties over randomly generated *valid* configurations (DOMAIN.md §1.1, §3.3, §5.4, §9):
+//! Properties over randomly generated *valid* configurations (docs/GENERATION.md#determinism, docs/OUTPUT.md):
 //! exact totals, exact per-day totals (against the plan's `day_totals()`), ordered timelines
 //! with exactly one terminal event, shard invariance for random splits and chunk sizes, and
 //! every record valid JSON.

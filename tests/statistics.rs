@@ -1,6 +1,6 @@
-//! Statistical acceptance checks of DOMAIN.md §12 on the default scenario with 100,000 patients,
-//! seeds 1, 2 and 3: the exact checks of 12.1 (items 1–10 and 12), the statistical checks S1–S16
-//! of 12.2, the Markov check and the presets check.
+//! Statistical acceptance checks of the reference models on the default scenario with 100,000
+//! patients, seeds 1, 2 and 3: the exact per-record and per-run checks, the statistical checks
+//! S1–S16 (each stated where it is tested below), the Markov check and the presets check.
 //!
 //! Each seed's run is generated once, streamed chunk by chunk and parsed like a user would; all
 //! checks of a run report their failures together. `cargo test --test statistics -- --nocapture`
@@ -24,7 +24,7 @@ fn verbose() -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Self-checks of the test machinery (restated figures of DOMAIN.md)
+// Self-checks of the test machinery (restated figures of the reference tables)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -180,7 +180,7 @@ fn default_scenario(seed: u64) {
     });
     rep.check(lines == N, "records: line count", || format!("{lines}"));
     tracker.finish(&res, &mut rep);
-    // Counters agree with the records (§11).
+    // Counters agree with the records.
     rep.check(counters.patients_generated == N, "counters: patients_generated", || {
         format!("{}", counters.patients_generated)
     });
@@ -203,7 +203,8 @@ fn default_scenario(seed: u64) {
     rep.finish(&format!("default scenario, seed {seed}"));
 }
 
-/// 12.1 items 2–5 with the figures the section states for the default scenario.
+/// Run-level exact checks (day totals, special events, warfare types, hours) with the expected
+/// figures for the default scenario.
 fn default_exact_specifics(tr: &Tracker, rep: &mut Report) {
     for d in 1..=8u32 {
         let n = tr.per_day.get(&d).copied().unwrap_or(0);
@@ -690,7 +691,7 @@ fn presets_generate_their_totals_types_and_days() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 12.1 item 12: determinism
+// Determinism (docs/GENERATION.md#determinism)
 // ---------------------------------------------------------------------------------------------
 
 fn digest_of(res: &patientgen::Resolved, seed: u64, opts: &JobOptions, ranges: &[std::ops::Range<u64>]) -> [u8; 32] {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cross-checks generated national identity numbers with python-stdnum (DOMAIN.md 7.8).
+"""Cross-checks generated national identity numbers with python-stdnum (docs/IDENTITIES.md).
 
 Reads lines `CODE<TAB>number<TAB>YYYY-MM-DD<TAB>male|female` from stdin, validates each number
 with the python-stdnum module cited for its scheme and compares the birth-date parts and gender

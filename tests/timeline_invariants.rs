@@ -1,8 +1,9 @@
-//! Exact per-record invariants (DOMAIN.md §12.1 items 1–10 at record and run level, §5.4, §5.7,
-//! §6, §7, §8 key order) over small runs of many configurations: the default, the Markov model,
-//! every warfare type alone, an extreme environment, military demographics and rate overrides —
-//! of the reference models (`classic`, `markov`); tests/clinical.rs checks the clinical model.
-//! Fast, so that a failure points at one rule.
+//! Exact per-record invariants (timeline order and terminal events, outcome fields, conditions,
+//! demographics, and the key order of docs/FIELDS.md, at record and run level) over small runs of
+//! many configurations: the default, the Markov model, every warfare type alone, an extreme
+//! environment, military demographics and rate overrides — of the reference models (`classic`,
+//! `markov`); tests/clinical.rs checks the clinical model. Fast, so that a failure points at one
+//! rule.
 
 mod common;
 
@@ -10,7 +11,8 @@ use common::*;
 
 const N: u64 = 10_000;
 
-/// Key order of 8.1 / 8.2 / 5.6 / 6.8 / 6.9: the keys of an object must be a subsequence of `order`.
+/// Key order of the record, demographics, timeline events, visits and observations
+/// (docs/FIELDS.md): the keys of an object must be a subsequence of `order`.
 fn keys_in_order(v: &serde_json::Value, order: &[&str]) -> Result<(), String> {
     let Some(obj) = v.as_object() else { return Err("not an object".into()) };
     let mut pos = 0;

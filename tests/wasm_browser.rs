@@ -1,6 +1,6 @@
 //! The public Rust API compiled to WebAssembly and run in headless Chromium: the golden scenario
-//! gives the native build's SHA-256 (DOMAIN.md §12.1 item 12), and the output streamed chunk by
-//! chunk into an OPFS file through a `FileSystemWritableFileStream` reads back byte-identical
+//! gives the native build's SHA-256 (docs/GENERATION.md#determinism), and the output streamed
+//! chunk by chunk into an OPFS file through a `FileSystemWritableFileStream` reads back byte-identical
 //! (hashed both in Rust and with `crypto.subtle`).
 //!
 //! wasm32 only (empty natively). Run with scripts/test-wasm.sh, or:

@@ -1,4 +1,4 @@
-//! The public Rust API compiled to WebAssembly and run in Node (DOMAIN.md §12.1 item 12): the
+//! The public Rust API compiled to WebAssembly and run in Node (docs/GENERATION.md#determinism): the
 //! golden scenario gives, for seed 1 in every format, the same SHA-256 as the native build pinned
 //! in `tests/golden/sha256.tsv`; chunking does not change the bytes; configuration errors carry
 //! their JSON paths.

@@ -1,4 +1,4 @@
-//! The native command-line interface (DESIGN.md §3.1).
+//! The native command-line interface (docs/ARCHITECTURE.md#the-hosts).
 //!
 //! Exit codes: 0 ok, 1 invalid input (the message names the JSON path), 2 I/O error. Data goes to
 //! `-o FILE` or stdout; progress and run information go to stderr.

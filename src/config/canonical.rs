@@ -1,4 +1,5 @@
-//! The resolved configuration as JSON (DOMAIN.md §2.6) and its RFC 8785 (JCS) serialisation.
+//! The resolved configuration as JSON (docs/SCENARIO.md#resolved-configuration-and-config_sha256)
+//! and its RFC 8785 (JCS) serialisation.
 
 use serde_json::{Map, Value};
 
@@ -10,8 +11,9 @@ pub fn canonical_json(r: &Resolved) -> String {
     jcs(&resolved_to_json(r))
 }
 
-/// The resolved configuration as a JSON object in the key names of DOMAIN.md §2.6 (keys in schema
-/// order, maps complete and in canonical order). `patientgen validate` prints this.
+/// The resolved configuration as a JSON object in the key names of
+/// docs/SCENARIO.md#resolved-configuration-and-config_sha256 (keys in schema order, maps complete
+/// and in canonical order). `patientgen validate` prints this.
 pub fn resolved_to_json(r: &Resolved) -> Value {
     let mut o = Map::new();
     o.insert("total_patients".into(), Value::from(r.total_patients));

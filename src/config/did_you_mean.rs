@@ -1,4 +1,4 @@
-//! Did-you-mean suggestions for unknown keys and values (DOMAIN.md §2.5).
+//! Did-you-mean suggestions for unknown keys and values (docs/SCENARIO.md#validation).
 
 /// Keys longer than this get no suggestion (bounds the work on hostile input).
 const MAX_LEN: usize = 128;

@@ -1,4 +1,4 @@
-//! Configuration errors: every problem with its JSON path (DOMAIN.md §2.5).
+//! Configuration errors: every problem with its JSON path (docs/SCENARIO.md#validation).
 
 use std::fmt;
 

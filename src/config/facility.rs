@@ -1,4 +1,4 @@
-//! Facility matching for `facility_configs` entries (DOMAIN.md §2.4 item 3).
+//! Facility matching for `facility_configs` entries (docs/SCENARIO.md#facility-overrides).
 
 use crate::data::vocab::Facility;
 

@@ -1,4 +1,4 @@
-//! Scenario configuration (DOMAIN.md §2): schema, defaults, presets, validation with JSON paths,
+//! Scenario configuration (docs/SCENARIO.md): schema, defaults, presets, validation with JSON paths,
 //! normalisation and the canonical digest.
 //!
 //! [`parse_scenario`] turns one JSON document into a [`Scenario`] (the resolved configuration plus
@@ -55,7 +55,7 @@ pub struct Front {
     pub nations: Vec<(Nation, f64)>,
 }
 
-/// A facility override reduced to the facility it names (2.4 item 3).
+/// A facility override reduced to the facility it names (docs/SCENARIO.md#facility-overrides).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FacilityOverride {
     /// The matched facility.
@@ -70,7 +70,7 @@ pub struct FacilityOverride {
     pub rtd_rate: Option<f64>,
 }
 
-/// Demographic options (2.2).
+/// Demographic options (docs/SCENARIO.md#keys).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DemographicsConfig {
     /// Adds `rank` and `service`.
@@ -83,7 +83,8 @@ pub struct DemographicsConfig {
     pub script: Script,
 }
 
-/// The fully defaulted and normalised configuration (2.6): exactly what generation reads.
+/// The fully defaulted and normalised configuration: exactly what generation reads
+/// (docs/SCENARIO.md#resolved-configuration-and-config_sha256).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolved {
     /// Patients in the whole run.
@@ -106,7 +107,8 @@ pub struct Resolved {
     pub injury_mix: [f64; 3],
     /// Fronts in input order.
     pub fronts: Vec<Front>,
-    /// Facility overrides, ordered as in 2.6.
+    /// Facility overrides, ordered by facility, the global entry before per-front entries in
+    /// front order.
     pub facility_overrides: Vec<FacilityOverride>,
     /// Normalised triage rows (T1, T2, T3) per injury type, `None` when not overridden.
     pub triage_override: [Option<[f64; 3]>; 3],
@@ -123,21 +125,22 @@ pub struct Resolved {
 pub struct Scenario {
     /// The resolved configuration.
     pub resolved: Resolved,
-    /// The seed, when the input gave one (1.6).
+    /// The seed, when the input gave one (docs/GENERATION.md#seeds).
     pub seed: Option<u64>,
     /// The preset the input named.
     pub preset: Option<String>,
-    /// Reference keys that were accepted and ignored (2.5), as JSON paths.
+    /// Reference keys that were accepted and ignored (docs/SCENARIO.md#keys), as JSON paths.
     pub ignored_keys: Vec<String>,
 }
 
 impl Resolved {
-    /// The built-in default scenario (2.3).
+    /// The built-in default scenario (docs/SCENARIO.md#keys).
     pub fn default_scenario() -> Resolved {
         parse_scenario("{}").expect("the default scenario is valid").resolved
     }
 
-    /// RFC 8785 serialisation of the resolved configuration (2.6).
+    /// RFC 8785 serialisation of the resolved configuration
+    /// (docs/SCENARIO.md#resolved-configuration-and-config_sha256).
     pub fn canonical_json(&self) -> String {
         canonical_json(self)
     }

@@ -1,5 +1,5 @@
 //! Parsing, layering (defaults → preset → `configuration` → top level) and validation
-//! (DOMAIN.md §2.1–2.5).
+//! (docs/SCENARIO.md).
 //!
 //! Each input object (the built-in defaults, the preset, the `configuration` object, the top level)
 //! is read into a [`Layer`] of validated, normalised values; the layers are then merged key by key.
@@ -18,7 +18,7 @@ use super::presets::{preset_json, PRESETS};
 use super::*;
 use crate::data::vocab::{EnvCondition, InjuryType, SpecialEventKind, Triage, Warfare};
 
-/// The built-in default scenario (DOMAIN.md §2.3) in the input shape.
+/// The built-in default scenario (the defaults of docs/SCENARIO.md#keys) in the input shape.
 pub(super) const DEFAULTS: &str = r#"{
   "total_patients": 1440,
   "days_of_fighting": 8,
@@ -72,7 +72,7 @@ const SCENARIO_KEYS: [&str; 23] = [
     "preset",
 ];
 
-/// Reference keys accepted and ignored at the top level and under `configuration` (2.5).
+/// Reference keys accepted and ignored at the top level and under `configuration` (docs/SCENARIO.md#keys).
 const IGNORED_KEYS: [&str; 15] = [
     "id",
     "name",
@@ -480,7 +480,8 @@ fn build(layers: &[&Layer], fronts: Vec<RawFront>, facility_overrides: Vec<Facil
     })
 }
 
-/// Checks facility entries against the final fronts and orders them as in 2.6.
+/// Checks facility entries against the final fronts and orders them by facility, the global
+/// entry before per-front entries in front order.
 fn resolve_facilities(
     entries: &[RawFacility],
     fronts: &[RawFront],

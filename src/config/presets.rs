@@ -1,4 +1,4 @@
-//! The eight shipped presets (DOMAIN.md §2.7): their scenario data and the metadata UIs show.
+//! The eight shipped presets (docs/SCENARIO.md#keys): their scenario data and the metadata UIs show.
 //!
 //! A preset is applied as a layer in the input shape ([`preset_json`]), between the built-in
 //! defaults and the keys of the input document.
@@ -30,7 +30,7 @@ pub struct PresetInfo {
     pub warfare_type: Warfare,
 }
 
-/// The shipped presets, in the order of DOMAIN.md §2.7.
+/// The shipped presets, in the order of the preset table of docs/SCENARIO.md#keys.
 pub const PRESETS: [PresetInfo; 8] = [
     PresetInfo {
         id: "nato_article_5",
@@ -125,7 +125,7 @@ pub const PRESETS: [PresetInfo; 8] = [
     },
 ];
 
-/// The shipped presets, in the order of DOMAIN.md §2.7.
+/// The shipped presets, in the order of the preset table of docs/SCENARIO.md#keys.
 pub fn presets() -> &'static [PresetInfo] {
     &PRESETS
 }
@@ -241,7 +241,7 @@ const DETAILS: [Detail; 8] = [
     },
 ];
 
-/// The preset `id` as a scenario document in the input shape (2.2 key names), setting every
+/// The preset `id` as a scenario document in the input shape (the key names of docs/SCENARIO.md#keys), setting every
 /// scenario key except `flow_model`, `demographics` and `seed`; `None` for an unknown id.
 pub fn preset_json(id: &str) -> Option<Value> {
     let i = PRESETS.iter().position(|p| p.id == id)?;

@@ -1,7 +1,7 @@
-//! The condition catalogue (DOMAIN.md §6.2): SNOMED CT code, display, site, treatment group and
-//! Markov routing class of every condition patientgen can write.
+//! The condition catalogue (docs/GENERATION.md#reference-model-tables): SNOMED CT code, display,
+//! site, treatment group and Markov routing class of every condition patientgen can write.
 
-/// Site of a condition, which fixes the body-part rule (6.6).
+/// Site of a condition, which fixes the body-part rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Site {
     /// Any body part (categorical over six parts).
@@ -18,7 +18,7 @@ pub enum Site {
     Leg,
 }
 
-/// Treatment protocol group (6.8), in table order.
+/// Treatment protocol group, in table order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Group {
@@ -52,7 +52,7 @@ pub enum Group {
     Psy,
 }
 
-/// Markov routing class (5.5), as a bit in [`ConditionInfo::class`].
+/// Markov routing class, as a bit in [`ConditionInfo::class`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum RoutingClass {
@@ -212,7 +212,7 @@ pub const HEMORRHAGIC_SHOCK: ConditionId = ConditionId(54);
 /// Tension pneumothorax (233645004): recorded by the clinical model for chest AIS ≥ 4.
 pub const TENSION_PNEUMOTHORAX: ConditionId = ConditionId(55);
 
-/// The catalogue: the 50 conditions of DOMAIN.md §6.2 in its order, then those the clinical model
+/// The catalogue: the 50 conditions of the reference models in their order, then those the clinical model
 /// adds (docs/MODEL.md).
 pub const CONDITIONS: [ConditionInfo; 56] = [
     ConditionInfo { code: "262574004", display: "Bullet wound", site: Site::Any, group: Group::Hem, class: 0 },

@@ -1,14 +1,14 @@
-//! Demographic tables (DOMAIN.md §7.3–§7.7): age bands, blood types, religion profiles, ranks,
+//! Demographic tables (docs/GENERATION.md#reference-model-tables): age bands, blood types, religion profiles, ranks,
 //! services.
 
 use super::vocab::Nation;
 
-/// Age bands (inclusive bounds) and their shares (7.3).
+/// Age bands (inclusive bounds) and their shares.
 pub const AGE_BANDS: [(u8, u8); 7] = [(18, 19), (20, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 50)];
 /// Shares of [`AGE_BANDS`].
 pub const AGE_BAND_WEIGHTS: [f64; 7] = [0.08, 0.30, 0.24, 0.15, 0.10, 0.08, 0.05];
 
-/// ABO/Rh blood type (7.5), in table order.
+/// ABO/Rh blood type, in table order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[repr(u8)]
 pub enum BloodType {
@@ -70,7 +70,7 @@ impl BloodType {
     }
 }
 
-/// HL7 v3 ReligiousAffiliation code (7.6), in table order.
+/// HL7 v3 ReligiousAffiliation code, in table order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Religion {
@@ -140,7 +140,7 @@ impl Religion {
     }
 }
 
-/// Religion profile of a nation (7.1, 7.6).
+/// Religion profile of a nation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReligionProfile {
     /// Catholic.
@@ -175,7 +175,7 @@ pub fn religion_weights(p: ReligionProfile) -> &'static [f64; 13] {
     }
 }
 
-/// The religion profile of a nation (7.1).
+/// The religion profile of a nation.
 pub fn religion_profile(n: Nation) -> ReligionProfile {
     use Nation::*;
     use ReligionProfile::*;
@@ -189,7 +189,7 @@ pub fn religion_profile(n: Nation) -> ReligionProfile {
     }
 }
 
-/// NATO STANAG 2116 ranks (7.7), in table order.
+/// NATO STANAG 2116 ranks, in table order.
 pub const RANKS: [&str; 14] =
     ["OR-1", "OR-2", "OR-3", "OR-4", "OR-5", "OR-6", "OR-7", "OR-8", "OR-9", "OF-1", "OF-2", "OF-3", "OF-4", "OF-5"];
 /// Shares of [`RANKS`].
@@ -209,7 +209,7 @@ impl Rank {
     }
 }
 
-/// Service branch (7.7).
+/// Service branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Service {

@@ -1,4 +1,4 @@
-//! Environmental conditions (DOMAIN.md §3.1.5) and the values derived from an event's set of
+//! Environmental conditions (docs/GENERATION.md#environment) and the values derived from an event's set of
 //! active conditions.
 
 use super::conditions::{self, ConditionId};
@@ -15,11 +15,12 @@ pub struct EnvInfo {
     pub disease_multiplier: f64,
     /// Whether the condition is active only 20:00–05:59.
     pub night_only: bool,
-    /// NBI override: probability and the one or two conditions it names (4.2 A5).
+    /// NBI override: probability and the one or two conditions it names.
     pub nbi_override: Option<(f64, ConditionId, Option<ConditionId>)>,
 }
 
-/// The table in canonical order (mobility and casualty modifier are not used, 3.1.5).
+/// The table in canonical order (the reference table's mobility and casualty modifier are not
+/// used: environment never changes the number of casualties, docs/GENERATION.md#environment).
 pub const ENVIRONMENT: [EnvInfo; 9] = [
     EnvInfo { visibility: 0.8, delay_minutes: 15, disease_multiplier: 1.2, night_only: false, nbi_override: None },
     EnvInfo { visibility: 0.5, delay_minutes: 30, disease_multiplier: 1.0, night_only: false, nbi_override: None },

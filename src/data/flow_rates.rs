@@ -1,12 +1,12 @@
-//! Flow-model tables (DOMAIN.md §5): stay and transit ranges in tenths of an hour, the classic
-//! model's base rates and triage modifiers, and the Markov model's transition rows and route
-//! minutes.
+//! Flow-model tables of the reference models (docs/GENERATION.md#reference-model-tables): stay and
+//! transit ranges in tenths of an hour, the classic model's base rates and triage modifiers, and
+//! the Markov model's transition rows and route minutes.
 //!
 //! Tables are indexed by `Facility::index()` (the level L) and `Triage::index()`.
 
 use crate::data::vocab::Facility;
 
-/// Stay ("evacuation") range `(min, max)` in tenths of an hour, `[location][triage]` (5.1).
+/// Stay ("evacuation") range `(min, max)` in tenths of an hour, `[location][triage]`.
 pub const STAY_TENTHS: [[(u32, u32); 3]; 5] = [
     [(5, 15), (20, 50), (30, 80)],       // POI
     [(10, 30), (80, 160), (120, 160)],   // Role1
@@ -16,7 +16,7 @@ pub const STAY_TENTHS: [[(u32, u32); 3]; 5] = [
 ];
 
 /// Classic-model transit range `(min, max)` in tenths of an hour, `[origin][triage]`, origin POI
-/// to Role3 (the destination is the next facility of the chain) (5.1).
+/// to Role3 (the destination is the next facility of the chain).
 pub const TRANSIT_TENTHS: [[(u32, u32); 3]; 4] = [
     [(5, 20), (10, 30), (15, 30)],  // POI → Role1
     [(10, 30), (20, 40), (30, 50)], // Role1 → Role2
@@ -24,22 +24,22 @@ pub const TRANSIT_TENTHS: [[(u32, u32); 3]; 4] = [
     [(10, 30), (20, 40), (30, 50)], // Role3 → Role4
 ];
 
-/// Classic-model default KIA rate per location (5.2).
+/// Classic-model default KIA rate per location.
 pub const KIA_RATE: [f64; 5] = [0.20, 0.08, 0.06, 0.04, 0.02];
 
-/// Classic-model default RTD rate per location; Role 4 has none (automatic RTD) (5.2).
+/// Classic-model default RTD rate per location; Role 4 has none (automatic RTD).
 pub const RTD_RATE: [f64; 4] = [0.30, 0.25, 0.35, 0.45];
 
-/// Classic-model KIA modifier per triage (5.2).
+/// Classic-model KIA modifier per triage.
 pub const KIA_MOD: [f64; 3] = [1.5, 1.0, 0.5];
 
-/// Classic-model RTD modifier per triage (5.2).
+/// Classic-model RTD modifier per triage.
 pub const RTD_MOD: [f64; 3] = [0.8, 1.0, 1.2];
 
-/// Factor of `k_F` giving the classic model's death-in-transit probability (5.2 step 6).
+/// Factor of `k_F` giving the classic model's death-in-transit probability.
 pub const TRANSIT_DEATH_FACTOR: f64 = 0.3;
 
-/// A target state of a Markov transition row (5.5).
+/// A target state of a Markov transition row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkovNext {
     /// Move on to a facility.
@@ -56,7 +56,7 @@ use MarkovNext::{Go, Kia, Rtd};
 pub const MARKOV_ROW_MAX: usize = 4;
 
 /// Markov base rows `[location][triage]`, targets in the listed order (the order fixes the
-/// `categorical` result) (5.5).
+/// `categorical` result).
 pub const MARKOV_ROWS: [[&[(MarkovNext, f64)]; 3]; 5] = [
     [
         &[(Go(Facility::Role1), 0.85), (Go(Facility::Role2), 0.03), (Go(Facility::Role3), 0.02), (Kia, 0.10)],
@@ -81,7 +81,7 @@ pub const MARKOV_ROWS: [[&[(MarkovNext, f64)]; 3]; 5] = [
     [&[(Rtd, 0.95), (Kia, 0.05)], &[(Rtd, 0.98), (Kia, 0.02)], &[(Rtd, 0.99), (Kia, 0.01)]],
 ];
 
-/// Markov transit minutes `(mean, sd)` per route `[from][to]`; `None` where no row leads (5.5).
+/// Markov transit minutes `(mean, sd)` per route `[from][to]`; `None` where no row leads.
 pub const MARKOV_ROUTE_MINUTES: [[Option<(f64, f64)>; 5]; 5] = {
     let mut t = [[None; 5]; 5];
     t[0][1] = Some((30.0, 15.0));
@@ -112,7 +112,7 @@ mod tests {
                         assert!(MARKOV_ROUTE_MINUTES[l][f.index()].is_some());
                     }
                 }
-                // No RTD at the POI (5.5).
+                // No RTD at the POI.
                 assert!(l > 0 || row.iter().all(|&(n, _)| n != Rtd));
             }
         }

@@ -1,4 +1,4 @@
-//! Injury tables (DOMAIN.md §3.1.1, §6.1, §6.3, §6.4): injury-type modifiers and triage weights
+//! Injury tables (docs/GENERATION.md#reference-model-tables): injury-type modifiers and triage weights
 //! per warfare type, the Battle Injury patterns, the NBI, Disease and CBRN pools and the
 //! polytrauma correlation lists.
 //!
@@ -7,7 +7,7 @@
 use super::conditions::{self as c, ConditionId};
 use super::vocab::{InjuryType, Warfare};
 
-/// Injury-type modifiers BI / NBI / Disease, by `Warfare` index (3.1.1; `mixed` = 1 / 1 / 1).
+/// Injury-type modifiers BI / NBI / Disease, by `Warfare` index (`mixed` = 1 / 1 / 1).
 pub const INJURY_MODIFIERS: [[f64; 3]; 9] = [
     [1.5, 0.9, 0.8],
     [2.5, 0.6, 0.3],
@@ -20,7 +20,7 @@ pub const INJURY_MODIFIERS: [[f64; 3]; 9] = [
     [1.0, 1.0, 1.0],
 ];
 
-/// Triage weights T1 / T2 / T3 by `Warfare` index, then `InjuryType` index (6.1).
+/// Triage weights T1 / T2 / T3 by `Warfare` index, then `InjuryType` index.
 pub const TRIAGE: [[[f64; 3]; 3]; 9] = [
     [[0.35, 0.45, 0.20], [0.15, 0.35, 0.50], [0.10, 0.30, 0.60]],
     [[0.50, 0.35, 0.15], [0.25, 0.45, 0.30], [0.10, 0.40, 0.50]],
@@ -33,7 +33,7 @@ pub const TRIAGE: [[[f64; 3]; 3]; 9] = [
     [[0.40, 0.40, 0.20], [0.20, 0.30, 0.50], [0.20, 0.30, 0.50]],
 ];
 
-/// A Battle Injury pattern (6.3), in table column order.
+/// A Battle Injury pattern, in table column order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum InjuryPattern {
@@ -49,7 +49,7 @@ pub enum InjuryPattern {
     Mixed,
 }
 
-/// The rows of the pattern table (6.3), in table order.
+/// The rows of the pattern table, in table order.
 pub const PATTERN_CONDITIONS: [ConditionId; 13] = [
     c::BULLET_WOUND,
     c::OPEN_WOUND,
@@ -76,7 +76,7 @@ pub const PATTERN_WEIGHTS: [[f64; 13]; 5] = [
     [0.20, 0.18, 0.16, 0.12, 0.10, 0.06, 0.05, 0.04, 0.06, 0.0, 0.0, 0.03, 0.0],
 ];
 
-/// Polytrauma rate by `InjuryPattern` index (6.3).
+/// Polytrauma rate by `InjuryPattern` index.
 pub const POLYTRAUMA_RATES: [f64; 5] = [0.40, 0.65, 0.45, 0.70, 0.50];
 
 impl InjuryPattern {
@@ -93,12 +93,12 @@ impl InjuryPattern {
 }
 
 impl Warfare {
-    /// Injury-type modifiers BI / NBI / Disease (3.1.1).
+    /// Injury-type modifiers BI / NBI / Disease.
     #[inline]
     pub fn injury_modifier(self) -> [f64; 3] {
         INJURY_MODIFIERS[self.index()]
     }
-    /// The Battle Injury pattern of this warfare type (3.1.1).
+    /// The Battle Injury pattern of this warfare type.
     pub fn injury_pattern(self) -> InjuryPattern {
         match self {
             Warfare::Conventional => InjuryPattern::Conventional,
@@ -108,7 +108,7 @@ impl Warfare {
             Warfare::Naval | Warfare::Cbrn | Warfare::Peacekeeping | Warfare::Mixed => InjuryPattern::Mixed,
         }
     }
-    /// Triage weights T1 / T2 / T3 for an injury type (6.1), before any `triage_override`.
+    /// Triage weights T1 / T2 / T3 for an injury type, before any `triage_override`.
     #[inline]
     pub fn triage_weights(self, t: InjuryType) -> [f64; 3] {
         TRIAGE[self.index()][t.index()]
@@ -124,7 +124,7 @@ pub struct Pool {
     pub weights: &'static [f64],
 }
 
-/// The Non-Battle Injury pool (6.3).
+/// The Non-Battle Injury pool.
 pub const NBI_POOL: Pool = Pool {
     conditions: &[
         c::SPRAIN_OF_ANKLE,
@@ -155,7 +155,7 @@ pub const NBI_POOL: Pool = Pool {
     ],
 };
 
-/// The Disease pool (6.3).
+/// The Disease pool.
 pub const DISEASE_POOL: Pool = Pool {
     conditions: &[
         c::ACUTE_VIRAL_PHARYNGITIS,
@@ -175,7 +175,7 @@ pub const DISEASE_POOL: Pool = Pool {
     weights: &[0.16, 0.15, 0.10, 0.10, 0.08, 0.06, 0.06, 0.06, 0.06, 0.05, 0.05, 0.05, 0.02],
 };
 
-/// The CBRN pool: Disease casualties with `scenario = cbrn` (6.3).
+/// The CBRN pool: Disease casualties with `scenario = cbrn`.
 pub const CBRN_POOL: Pool = Pool {
     conditions: &[
         c::NAUSEA_AND_VOMITING,
@@ -190,7 +190,7 @@ pub const CBRN_POOL: Pool = Pool {
     weights: &[0.20, 0.20, 0.15, 0.15, 0.10, 0.10, 0.05, 0.05],
 };
 
-/// Polytrauma correlation list of a primary condition (6.4), in list order; empty when the
+/// Polytrauma correlation list of a primary condition, in list order; empty when the
 /// primary has none (secondaries then come from the injury pattern).
 pub fn correlated(primary: ConditionId) -> &'static [ConditionId] {
     const OPEN: [ConditionId; 4] = [c::PENETRATING_WOUND, c::BURN, c::TRAUMATIC_BRAIN_INJURY, c::RESPIRATORY_DISTRESS];

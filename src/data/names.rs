@@ -1,4 +1,4 @@
-//! Given and family names per nation (DOMAIN.md §7.2), compiled at build time from the normative
+//! Given and family names per nation (docs/IDENTITIES.md#name-sources), compiled at build time from the normative
 //! files `data/names/<CODE>.tsv` by `build.rs`, which also enforces their format and packs them
 //! (front-coded); they are decoded once per process into leaked static tables.
 

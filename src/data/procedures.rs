@@ -1,4 +1,5 @@
-//! The procedure catalogue (DOMAIN.md §6.7): SNOMED CT procedures used by treatment protocols.
+//! The procedure catalogue (docs/GENERATION.md#reference-model-tables): SNOMED CT procedures used
+//! by treatment protocols.
 
 /// A procedure, as an index into [`PROCEDURES`] (`P01` is index 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,7 +98,7 @@ pub const P38: ProcedureId = ProcedureId(37);
 /// P39: Application of dressing, occlusive plastic (chest seal; clinical model).
 pub const P39: ProcedureId = ProcedureId(38);
 
-/// (code, display) of P01…P33 (DOMAIN.md §6.7), then P34…P39, which the clinical model adds
+/// (code, display) of P01…P33 (the reference models' procedures), then P34…P39, which the clinical model adds
 /// (SNOMED CT codes as listed in the NEMSIS v3.5 procedure list).
 pub const PROCEDURES: [(&str, &str); 39] = [
     ("20655006", "Application of tourniquet"),

@@ -1,11 +1,11 @@
-//! Treatment protocols (DOMAIN.md §6.8): for each condition group and facility, the ordered
+//! Treatment protocols (docs/GENERATION.md#reference-model-tables): for each condition group and facility, the ordered
 //! entries of the cell with their qualifier and probability.
 
 use crate::data::conditions::Group;
 use crate::data::procedures::*;
 use crate::data::vocab::{BodyPart, Facility, Triage};
 
-/// When an entry is eligible (6.8).
+/// When an entry is eligible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Qualifier {
     /// Always eligible.
@@ -28,7 +28,7 @@ impl Qualifier {
     }
 }
 
-/// Probability of an entry (6.8).
+/// Probability of an entry.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Prob {
     /// Listed without a probability: a cell's leading entry, mandatory whenever it is eligible.

@@ -1,6 +1,7 @@
-//! Vital signs (DOMAIN.md §6.9): LOINC code, display and UCUM unit, in observation order.
+//! Vital signs (docs/GENERATION.md#reference-model-tables): LOINC code, display and UCUM unit, in
+//! observation order.
 
-/// (LOINC code, display, UCUM unit) of the five vital signs, in the order of 6.9, then the two
+/// (LOINC code, display, UCUM unit) of the five vital signs of the reference models, in observation order, then the two
 /// the clinical model adds: diastolic pressure and the Glasgow coma score.
 pub const VITALS: [(&str, &str, &str); 7] = [
     ("8867-4", "Heart rate", "/min"),
@@ -13,7 +14,7 @@ pub const VITALS: [(&str, &str, &str); 7] = [
 ];
 
 /// Written order of the vital signs of a visit with `n` recorded (indices into [`VITALS`]): the
-/// five of 6.9, or with the clinical model's seven the pressures side by side and GCS last.
+/// five of the reference models, or with the clinical model's seven the pressures side by side and GCS last.
 #[inline]
 pub fn order(n: u8) -> &'static [usize] {
     match n {
@@ -26,7 +27,7 @@ pub fn order(n: u8) -> &'static [usize] {
 /// Index of body temperature, the one vital held in tenths.
 pub const BODY_TEMPERATURE: usize = 4;
 
-/// Distribution of one vital sign (6.9): `truncnormal(μ, σ, lo, hi)` with
+/// Distribution of one vital sign: `truncnormal(μ, σ, lo, hi)` with
 /// `μ = μ0 + Δ_T · (1 − 0.2 · L)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VitalSpec {

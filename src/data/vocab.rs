@@ -1,4 +1,4 @@
-//! The closed vocabularies of the domain (DOMAIN.md §0, §3.1, §5, §6, §7), in canonical order.
+//! The closed vocabularies of the domain (docs/SCENARIO.md, docs/FIELDS.md), in canonical order.
 //!
 //! Each enum's discriminant is its canonical index; `ALL` lists the values in canonical order and
 //! `as_str` gives the exact output spelling.
@@ -125,7 +125,7 @@ impl Facility {
 }
 
 vocab! {
-    /// Environmental condition (DOMAIN.md §3.1.5).
+    /// Environmental condition (docs/GENERATION.md#environment).
     EnvCondition {
         /// Rain.
         Rain = "rain",
@@ -219,9 +219,9 @@ vocab! {
 vocab! {
     /// Flow model.
     FlowModel {
-        /// Classic sequential chain (5.2).
+        /// Classic sequential chain.
         Classic = "classic",
-        /// Markov routing (5.5).
+        /// Markov routing.
         Markov = "markov",
         /// The clinical model (docs/MODEL.md): outcome from injury severity and time to care.
         Clinical = "clinical",
@@ -239,7 +239,7 @@ vocab! {
 }
 
 vocab! {
-    /// Body part (DOMAIN.md §6.6).
+    /// Body part (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
     BodyPart {
         /// Head.
         Head = "Head",
@@ -265,7 +265,7 @@ impl BodyPart {
 }
 
 vocab! {
-    /// Outcome status (DOMAIN.md §5.7).
+    /// Outcome status (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
     Status {
         /// Killed in action.
         Kia = "KIA",
@@ -365,7 +365,7 @@ impl Status {
 }
 
 vocab! {
-    /// Text severity of the primary condition (DOMAIN.md §6.2, §6.5).
+    /// Text severity of the primary condition (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
     SeverityText {
         /// Mild.
         Mild = "Mild",
@@ -391,7 +391,7 @@ impl SeverityText {
             SeverityText::Severe => "24484000",
         }
     }
-    /// Base of the numeric severity (6.5).
+    /// Base of the numeric severity.
     pub fn base(self) -> u8 {
         match self {
             SeverityText::Mild => 1,
@@ -404,7 +404,7 @@ impl SeverityText {
 }
 
 vocab! {
-    /// Name script (DOMAIN.md §2.2 `demographics.script`).
+    /// Name script (`demographics.script`, docs/SCENARIO.md#keys).
     Script {
         /// Native spelling and script.
         Native = "native",
@@ -414,7 +414,7 @@ vocab! {
 }
 
 vocab! {
-    /// The 34 nations of DOMAIN.md §7.1 (ISO 3166-1 alpha-3), in table order.
+    /// The 34 nations (ISO 3166-1 alpha-3), in canonical order.
     Nation {
         /// Albania.
         Alb = "ALB",

@@ -1,4 +1,4 @@
-//! Temporal-model tables (DOMAIN.md §3.1.1–§3.1.4): per warfare type its weight, hourly pattern,
+//! Temporal-model tables (docs/GENERATION.md#the-event-plan): per warfare type its weight, hourly pattern,
 //! MASCAL probability and cluster size; the hourly baseline; intensity and tempo factors.
 //!
 //! Injury-type modifiers, injury patterns and triage weights of the same table live in
@@ -6,7 +6,7 @@
 
 use super::vocab::{Intensity, Tempo, Warfare};
 
-/// The hourly pattern of a warfare type (§3.6).
+/// The hourly pattern of a warfare type (docs/GENERATION.md#hourly-patterns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TemporalPattern {
     /// Conventional: day peaks, quiet nights, no draws.
@@ -27,20 +27,21 @@ pub enum TemporalPattern {
     LowIntensity,
 }
 
-/// One row of table 3.1.1 (the columns the event plan reads).
+/// One row of the warfare-type table (the columns the event plan reads).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WarfareInfo {
-    /// Share weight of the type within a day (§3.5).
+    /// Share weight of the type within a day (docs/GENERATION.md#warfare-types-of-a-day).
     pub weight: f64,
-    /// Hourly pattern (§3.6).
+    /// Hourly pattern.
     pub pattern: TemporalPattern,
-    /// Probability of a MASCAL cluster in an hour with more than 5 casualties, before `mm` (§3.7).
+    /// Probability of a MASCAL cluster in an hour with more than 5 casualties, before `mm`
+    /// (docs/GENERATION.md#streams-of-an-hour).
     pub mascal_p: f64,
     /// Cluster size range, inclusive (the lower bound is at least 2).
     pub cluster: (u32, u32),
 }
 
-/// Table 3.1.1 by `t_index` (canonical order of [`Warfare::TYPES`]).
+/// The warfare-type table by `t_index` (canonical order of [`Warfare::TYPES`]).
 pub const WARFARE: [WarfareInfo; 8] = [
     WarfareInfo { weight: 1.0, pattern: TemporalPattern::SustainedCombat, mascal_p: 0.30, cluster: (10, 30) },
     WarfareInfo { weight: 1.2, pattern: TemporalPattern::Surge, mascal_p: 0.80, cluster: (15, 50) },
@@ -52,7 +53,7 @@ pub const WARFARE: [WarfareInfo; 8] = [
     WarfareInfo { weight: 0.4, pattern: TemporalPattern::LowIntensity, mascal_p: 0.05, cluster: (2, 5) },
 ];
 
-/// Hourly activity baseline `B[h]`, h = 0…23 (§3.1.2).
+/// Hourly activity baseline `B[h]`, h = 0…23 (docs/GENERATION.md#hourly-patterns).
 pub const BASELINE: [f64; 24] = [
     0.3, 0.2, 0.2, 0.3, 0.5, 0.8, //
     1.2, 1.5, 1.3, 1.0, 0.9, 1.0, //
@@ -60,7 +61,7 @@ pub const BASELINE: [f64; 24] = [
     1.2, 0.8, 0.6, 0.5, 0.4, 0.3,
 ];
 
-/// Daily tempo weights of days 1…8 by `Tempo` index (§3.1.4).
+/// Daily tempo weights of days 1…8 by `Tempo` index (docs/GENERATION.md#days-and-tempo).
 pub const TEMPO_WEIGHTS: [[f64; 8]; 5] = [
     [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
     [0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8],
@@ -78,7 +79,7 @@ impl Warfare {
 }
 
 impl Intensity {
-    /// MASCAL multiplier `mm` (§3.1.3).
+    /// MASCAL multiplier `mm` (multiplies every cluster probability).
     #[inline]
     pub fn mascal_multiplier(self) -> f64 {
         match self {
@@ -89,7 +90,7 @@ impl Intensity {
         }
     }
 
-    /// Event frequency `ef` (§3.1.3).
+    /// Event frequency `ef` (scales discrete incidents and special events; docs/GENERATION.md#hourly-patterns).
     #[inline]
     pub fn event_frequency(self) -> f64 {
         match self {

@@ -1,4 +1,4 @@
-//! CSV (DOMAIN.md §9.2): `patients.csv` (one row per patient) and `events.csv` (one row per
+//! CSV (docs/FIELDS.md#csv): `patients.csv` (one row per patient) and `events.csv` (one row per
 //! timeline event, the second table of the zip container).
 //!
 //! RFC 4180 with CRLF line ends; a field is quoted only when it contains `,`, `"`, CR or LF. The
@@ -41,7 +41,7 @@ pub enum CsvTable {
 }
 
 impl CsvTable {
-    /// The entry name in the zip container (10.2).
+    /// The entry name in the zip container (docs/OUTPUT.md).
     pub fn file_name(self) -> &'static str {
         match self {
             CsvTable::Patients => "patients.csv",
@@ -361,7 +361,7 @@ fn write_event_row(id: u64, seq: u64, e: &TimelineEvent, triage: &[u8], out: &mu
     write_tenths(out, e.hours_since_injury);
     out.push(b',');
     // duration_hours, from_facility, to_facility, next_facility, timing, hours_completed,
-    // triage_category, facilities_visited: the JSON fields of 5.6 mapped to shared columns.
+    // triage_category, facilities_visited: the JSON timeline fields mapped to shared columns.
     match e.kind {
         EventType::Arrival | EventType::RemainsRole4 => out.extend_from_slice(b",,,,,,,"),
         EventType::EvacuationStart => {

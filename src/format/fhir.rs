@@ -1,4 +1,4 @@
-//! FHIR R4 (DOMAIN.md §9.4): one `collection` Bundle per patient per line.
+//! FHIR R4 (docs/FIELDS.md#fhir-r4): one `collection` Bundle per patient per line.
 //!
 //! Entry order: Patient; Conditions (primary first); Encounters (one per visit); Procedures (visit
 //! order, item order); Observations (five vital signs per visit, then blood group, then body
@@ -13,7 +13,7 @@ use crate::patient::record::{DIASTOLIC, GCS};
 use crate::rng::{keyed, tag};
 use crate::text::{int, json_str, uint, write_date, write_tenths, write_timestamp};
 
-/// Resource kind κ of the UUID derivation (9.4).
+/// Resource kind κ of the UUID derivation (docs/GENERATION.md#streams).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum ResourceKind {

@@ -1,4 +1,5 @@
-//! The JSON record (DOMAIN.md §8) and its three framings: `ndjson`, `json`, `json-wrapped` (§9).
+//! The JSON record (docs/FIELDS.md) and its three framings: `ndjson`, `json`, `json-wrapped`
+//! (docs/OUTPUT.md).
 
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
 use crate::config::Resolved;
@@ -187,7 +188,7 @@ impl JsonWriter {
     }
 }
 
-/// The `json-wrapped` metadata object (9.1).
+/// The `json-wrapped` metadata object (docs/FIELDS.md#run-metadata-json-wrapped-xml).
 pub fn metadata_json(meta: &RunMeta) -> Vec<u8> {
     let mut o = Vec::with_capacity(256);
     o.extend_from_slice(b"{\"generator\":\"patientgen\",\"output_version\":");
@@ -277,7 +278,7 @@ fn lit<O: Out + ?Sized>(out: &mut O, s: &str) {
     out.byte(b'"');
 }
 
-/// Writes one record as compact JSON, keys in the order of DOMAIN.md §8.1.
+/// Writes one record as compact JSON, keys in the order of docs/FIELDS.md#json-record-ndjson-json-json-wrapped.
 /// `front` is the front name, already quoted and escaped.
 fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts: &mut TimestampWriter, out: &mut O) {
     let ctx = &rec.context;

@@ -1,4 +1,4 @@
-//! Record writers: a patient record in, bytes out (DOMAIN.md §8, §9).
+//! Record writers: a patient record in, bytes out (docs/FIELDS.md, docs/OUTPUT.md).
 //!
 //! A writer knows the framing of its format: a prefix emitted by the shard holding index 0, a
 //! suffix by the shard holding index N−1, and per-record bytes whose separators depend only on
@@ -16,7 +16,7 @@ use crate::config::Resolved;
 use crate::patient::record::PatientRecord;
 
 /// The generator's output version (`major.minor` of the release that last changed output bytes,
-/// DOMAIN.md §1.1 rule 6).
+/// docs/OUTPUT.md#output-version).
 pub const OUTPUT_VERSION: &str = "0.2";
 
 /// Output format.
@@ -86,7 +86,7 @@ impl Format {
     }
 }
 
-/// Run metadata written by `json-wrapped` and the XML root (9.1).
+/// Run metadata written by `json-wrapped` and the XML root (docs/FIELDS.md#run-metadata-json-wrapped-xml).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunMeta {
     /// Seed as a decimal string.

@@ -1,7 +1,8 @@
-//! XML (DOMAIN.md §9.3): one document, one `<patient>` line per record.
+//! XML (docs/FIELDS.md#xml): one document, one `<patient>` line per record.
 //!
-//! The prefix holds the declaration and the root start tag with the run metadata (9.1) as
-//! attributes; the suffix closes the root. Element order follows the JSON key order of §8.
+//! The prefix holds the declaration and the root start tag with the run metadata
+//! (docs/FIELDS.md#run-metadata-json-wrapped-xml) as attributes; the suffix closes the root.
+//! Element order follows the JSON key order of docs/FIELDS.md.
 
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
 use crate::config::Resolved;

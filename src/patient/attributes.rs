@@ -1,5 +1,5 @@
 //! Stream A: front, nationality, gender, injury type, conditions, triage, severity and body part
-//! (DOMAIN.md §4.2, §6.1–§6.6).
+//! (docs/GENERATION.md#streams; docs/MODEL.md for the clinical model).
 //!
 //! Removed or excluded items of a weighted sample without replacement get weight 0 in a fixed-size
 //! array: `categorical` skips zero weights and a zero adds nothing to its sum, so this equals a
@@ -14,13 +14,13 @@ use crate::patient::record::{PatientRecord, MAX_CONDITIONS};
 use crate::plan::EventContext;
 use crate::rng::Xo;
 
-/// Most secondary conditions (6.4).
+/// Most secondary conditions.
 const MAX_SECONDARIES: usize = MAX_CONDITIONS - 1;
 
-/// Body-part weights for site Limb: Left Leg, Right Leg, Left Arm, Right Arm (6.6).
+/// Body-part weights for site Limb: Left Leg, Right Leg, Left Arm, Right Arm.
 const LIMB_WEIGHTS: [f64; 4] = [0.35, 0.35, 0.15, 0.15];
 const LIMB_PARTS: [BodyPart; 4] = [BodyPart::LeftLeg, BodyPart::RightLeg, BodyPart::LeftArm, BodyPart::RightArm];
-/// Body-part weights for site Any: Torso, Head, Left Arm, Right Arm, Left Leg, Right Leg (6.6).
+/// Body-part weights for site Any: Torso, Head, Left Arm, Right Arm, Left Leg, Right Leg.
 const ANY_WEIGHTS: [f64; 6] = [0.30, 0.15, 0.125, 0.125, 0.15, 0.15];
 const ANY_PARTS: [BodyPart; 6] =
     [BodyPart::Torso, BodyPart::Head, BodyPart::LeftArm, BodyPart::RightArm, BodyPart::LeftLeg, BodyPart::RightLeg];

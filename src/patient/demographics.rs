@@ -1,5 +1,5 @@
 //! Stream D: age, birthdate, names, national id, religion, weight, blood type, rank and service
-//! (DOMAIN.md §4.3, §7).
+//! (docs/GENERATION.md#streams, docs/IDENTITIES.md).
 
 use std::sync::OnceLock;
 
@@ -34,7 +34,7 @@ struct NationLists {
     family_female_spelt: &'static [&'static str],
 }
 
-/// Rank weights by age: ranks whose minimum age exceeds the age get weight 0 (7.7).
+/// Rank weights by age: ranks whose minimum age exceeds the age get weight 0.
 static RANK_WEIGHTS_BY_AGE: [[f64; RANKS.len()]; MAX_AGE + 1] = {
     let mut t = [[0.0; RANKS.len()]; MAX_AGE + 1];
     let mut age = 0;

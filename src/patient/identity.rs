@@ -6,8 +6,8 @@
 //!    network on the smallest even number of bits that holds N, walked until the value is
 //!    below N (cycle walking), so distinct patients get distinct slots.
 //! 2. Per id format, `[0, N)` is cut into 33 consecutive strata, one per age 18–50, sized by the
-//!    age distribution of DOMAIN.md §7.3 (band share / band width). The stratum holding `s` gives
-//!    the age; `r = s − start` is the patient's rank in it.
+//!    age distribution of `data::demographics::AGE_BAND_WEIGHTS` (band share / band width). The
+//!    stratum holding `s` gives the age; `r = s − start` is the patient's rank in it.
 //! 3. Schemes that embed the birth date have `C` numbers per birth date (and gender); an age has
 //!    `days × C` of them. The rank is permuted within `[0, days × C)`; the quotient and remainder
 //!    by `days` give the serial index `j` and the day of the birth year. Distinct ranks of one
@@ -25,7 +25,7 @@ use crate::data::vocab::Nation;
 use crate::patient::national_id::{capacity, format_group, Capacity};
 use crate::rng::{mix64, PHI};
 
-/// Youngest and oldest age (DOMAIN.md §7.3).
+/// Youngest and oldest age (the bounds of `data::demographics::AGE_BANDS`).
 const MIN_AGE: i32 = 18;
 /// Number of ages 18–50.
 const AGES: usize = 33;

@@ -1,7 +1,7 @@
-//! Stream M: treatments (protocols, 6.8) and vital signs (6.9) per visit.
+//! Stream M: treatments (protocols) and vital signs per visit.
 //!
 //! Visits are the timeline's arrivals in order. Per visit, the treatment selection comes first,
-//! then the five vital signs; nothing else reads stream M (4.4).
+//! then the five vital signs; nothing else reads stream M (docs/GENERATION.md#streams).
 
 use arrayvec::ArrayVec;
 
@@ -37,7 +37,7 @@ fn first_eligible(entries: &[Entry], body_part: BodyPart) -> Option<&Entry> {
     entries.iter().find(|e| e.qualifier.holds(body_part))
 }
 
-/// The treatments of one visit (6.8): the primary condition's cell, then the first eligible entry
+/// The treatments of one visit: the primary condition's cell, then the first eligible entry
 /// of each secondary condition's cell when not yet present, at most five.
 pub fn select_treatments(m: &mut Xo, rec: &PatientRecord, at: Facility) -> ArrayVec<ProcedureId, MAX_TREATMENTS> {
     let mut out = ArrayVec::new();
@@ -77,7 +77,7 @@ fn temperature_delta(rec: &PatientRecord) -> f64 {
     }
 }
 
-/// The five vital signs of a visit (6.9): integers, body temperature in tenths of a degree.
+/// The five vital signs of a visit: integers, body temperature in tenths of a degree.
 pub fn draw_vitals(m: &mut Xo, triage: Triage, at: Facility, temp_delta: f64) -> [i32; 5] {
     let mut v = [0i32; 5];
     let t = triage.index();

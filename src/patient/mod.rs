@@ -1,4 +1,4 @@
-//! Per-patient generation (DOMAIN.md §4–§7): patient `i` is a pure function of (configuration,
+//! Per-patient generation (docs/GENERATION.md#streams): patient `i` is a pure function of (configuration,
 //! seed, plan context, i), drawn from its own four random streams.
 
 pub mod attributes;

@@ -1,6 +1,6 @@
-//! National identity numbers (DOMAIN.md §7.8): one scheme per nation, with check digits and
-//! never-issued ranges where the scheme has one, unique within a dataset by construction
-//! (docs/IDENTITIES.md).
+//! National identity numbers (docs/IDENTITIES.md#national-id-numbers-unique-by-construction): one
+//! scheme per nation, with check digits and never-issued ranges where the scheme has one, unique
+//! within a dataset by construction (docs/IDENTITIES.md).
 //!
 //! Generation is split in two: [`generate`] maps a serial index `j` (derived from the patient's
 //! dataset slot by `patient::identity`) one-to-one onto the scheme's free parts, and [`compose`]
@@ -761,7 +761,7 @@ mod tests {
         assert_eq!(cf_letters("Zoë Łukasz-Ørsted ẞ ß Ǖ").collect::<Vec<u8>>(), b"ZOEUKASZRSTEDSSU");
     }
 
-    /// The DOMAIN.md §7.8 example of `nation` (a man born 1996-04-23, Giovanni Rossi) from its
+    /// The worked example of `nation` (a man born 1996-04-23, Giovanni Rossi) from its
     /// random parts.
     fn example(nation: Nation, parts: &[u64]) -> IdNumber {
         let mut out = IdNumber::new();

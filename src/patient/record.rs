@@ -1,4 +1,4 @@
-//! The in-memory patient record (DOMAIN.md §8), reused from patient to patient.
+//! The in-memory patient record (docs/FIELDS.md), reused from patient to patient.
 //!
 //! Every field is fixed-size or borrows `'static` tables, so generating a patient into an existing
 //! record allocates nothing. Record writers (`format/`) read it; nothing else does.
@@ -14,11 +14,11 @@ use crate::data::vocab::{
 };
 use crate::plan::EventContext;
 
-/// Most conditions per patient: the primary and up to three secondaries (6.4).
+/// Most conditions per patient: the primary and up to three secondaries.
 pub const MAX_CONDITIONS: usize = 4;
 /// Most visits per patient: POI and Role 1–4.
 pub const MAX_VISITS: usize = 5;
-/// Most treatments per visit (6.8).
+/// Most treatments per visit.
 pub const MAX_TREATMENTS: usize = 5;
 /// Most timeline events per patient (three per location before Role 4, then three at Role 4).
 pub const MAX_EVENTS: usize = 16;
@@ -26,14 +26,14 @@ pub const MAX_EVENTS: usize = 16;
 /// A national id number, inline (the longest scheme is 21 characters).
 pub type IdNumber = ArrayString<24>;
 
-/// Demographics (8.2).
+/// Demographics (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
 #[derive(Clone, Debug, Default)]
 pub struct Demographics {
     /// Family name (female form where the nation inflects).
     pub family_name: &'static str,
     /// Given name.
     pub given_name: &'static str,
-    /// National id number (7.8).
+    /// National id number (docs/IDENTITIES.md#national-id-numbers-unique-by-construction).
     pub id_number: IdNumber,
     /// Birthdate.
     pub birthdate: Date,
@@ -51,7 +51,7 @@ pub struct Demographics {
     pub service: Option<Service>,
 }
 
-/// One visit: a location with an `arrival` (6.8, 6.9).
+/// One visit: a location with an `arrival`.
 #[derive(Clone, Debug)]
 pub struct Visit {
     /// Where.
@@ -61,7 +61,7 @@ pub struct Visit {
     /// Procedures, in order.
     pub treatments: ArrayVec<ProcedureId, MAX_TREATMENTS>,
     /// Heart rate, systolic pressure, respiratory rate, SpO2 (integers) and body temperature
-    /// (tenths of a degree), in the order of 6.9; then diastolic pressure and the Glasgow coma
+    /// (tenths of a degree), in observation order; then diastolic pressure and the Glasgow coma
     /// score when `n_vitals` is 7.
     pub vitals: [i32; 7],
     /// How many vital signs were recorded: 5 (classic and Markov models), 7 (the clinical model
@@ -115,7 +115,7 @@ impl Timing {
     }
 }
 
-/// Timeline event type (5.6).
+/// Timeline event type (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventType {
     /// Arrival at a location.
@@ -199,7 +199,8 @@ impl TimelineEvent {
     }
 }
 
-/// One patient (8.1). Field order here is not output order; the writers own that.
+/// One patient (docs/FIELDS.md#json-record-ndjson-json-json-wrapped). Field order here is not output
+/// order; the writers own that.
 #[derive(Clone, Debug, Default)]
 pub struct PatientRecord {
     /// Global chronological index.

@@ -1,4 +1,5 @@
-//! Largest-remainder allocation `LR(n, w)` (DOMAIN.md §3.2): every split of the plan is exact.
+//! Largest-remainder allocation `LR(n, w)` (docs/GENERATION.md#largest-remainder-allocation): every
+//! split of the plan is exact.
 
 /// Splits `n` into `w.len()` non-negative parts proportional to the weights, summing exactly to `n`.
 ///
@@ -42,7 +43,7 @@ pub fn largest_remainder_into(n: u64, w: &[f64], out: &mut [u64]) {
         }
         let q = nf * (x / total);
         let b = q.floor();
-        // q ≤ n(1 + 25ε) for k ≤ 365 and n ≤ 2^40, so `b` fits u64 and Σ b ≤ n (DOMAIN §1.7).
+        // q ≤ n(1 + 25ε) for k ≤ 365 and n ≤ 2^40, so `b` fits u64 and Σ b ≤ n (docs/GENERATION.md#limits).
         *o = b as u64;
         floors = floors.saturating_add(*o);
         fractions.push((q - b, x, j));

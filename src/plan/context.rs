@@ -6,7 +6,7 @@
 use crate::data::vocab::{EnvSet, Warfare};
 use crate::text::Out;
 
-/// Kind prefix of an event id (3.8).
+/// Kind prefix of an event id (docs/GENERATION.md#event-ids-and-injury-time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum EventKindPrefix {
     /// A MASCAL cluster of one warfare type.
@@ -62,7 +62,7 @@ impl EventId {
     }
 }
 
-/// Where a patient stands in the plan: everything of §4.1, computed without draws.
+/// Where a patient stands in the plan: its event context, computed without draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct EventContext {
     /// Global patient index `i`.
@@ -79,6 +79,6 @@ pub struct EventContext {
     pub event_id: EventId,
     /// MC and SE events.
     pub mass_casualty: bool,
-    /// Active environmental conditions of the event (3.1.5).
+    /// Active environmental conditions of the event (docs/GENERATION.md#environment).
     pub environment: EnvSet,
 }

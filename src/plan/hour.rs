@@ -1,5 +1,5 @@
-//! The streams of an hour (DOMAIN.md §3.7) and the grouping and timing of individual events
-//! (§3.8).
+//! The streams of an hour (docs/GENERATION.md#streams-of-an-hour) and the grouping and timing of
+//! individual events (docs/GENERATION.md#individual-events).
 //!
 //! A stream is either a single event (special event or MASCAL cluster: every slot at
 //! `minute · 60`) or an individual stream whose slots form events of 1–3 casualties spread over
@@ -69,7 +69,7 @@ pub struct Stream {
     pub minute: u8,
 }
 
-/// The MASCAL cluster of (d, t, h) with `n` casualties: `(size, minute)`, or `None` (§3.7).
+/// The MASCAL cluster of (d, t, h) with `n` casualties: `(size, minute)`, or `None`.
 pub fn mascal_cluster(seed: u64, d: u32, t_index: usize, h: u8, n: u64, mm: f64) -> Option<(u64, u8)> {
     let info = WARFARE.get(t_index)?;
     if n <= 5 {
@@ -91,7 +91,7 @@ fn keyed_prefix(seed: u64, tag: u64, a: u64, b: u64) -> u64 {
     mix64(mix64(mix64(seed ^ TAG_BASE ^ tag) ^ a) ^ b)
 }
 
-/// Grouping and timing of one individual stream `s = (d, t, h)` with `n` slots (§3.8).
+/// Grouping and timing of one individual stream `s = (d, t, h)` with `n` slots.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Individual {
     /// Slots.

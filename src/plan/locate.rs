@@ -1,4 +1,4 @@
-//! Locating patients in the plan (DOMAIN.md §1.4): random access by binary search, and the
+//! Locating patients in the plan (docs/GENERATION.md#locating-a-patient): random access by binary search, and the
 //! sequential cursor that merges an hour's streams by (offset, rank).
 //!
 //! Both orders are the same: patients sorted by (injury time, stream rank, slot). The cursor owns
@@ -142,7 +142,7 @@ impl Plan {
         out
     }
 
-    /// §1.4: the hour by binary search over cumulative totals, then the second `x*` with
+    /// The hour by binary search over cumulative totals, then the second `x*` with
     /// `C(x*) ≤ r < C(x* + 1)`, then the stream and slot at that second in rank order.
     fn position(&self, i: u64) -> Option<Position> {
         if i >= self.total {
@@ -175,7 +175,7 @@ impl Plan {
         None
     }
 
-    /// Random access: the event context of patient `i` (§1.4), O(log) in the plan size.
+    /// Random access: the event context of patient `i`, O(log) in the plan size.
     ///
     /// Past the end (`i ≥ total()`) the context is the default one with `index = i`.
     pub fn locate(&self, i: u64) -> EventContext {
@@ -229,7 +229,7 @@ pub struct Cursor<'p> {
 }
 
 impl Cursor<'_> {
-    /// Loads the lanes of hour `j`: at slot 0, or at the patient of position `p` (§1.4: streams
+    /// Loads the lanes of hour `j`: at slot 0, or at the patient of position `p` (streams
     /// ranked before `p`'s have emitted their slots at offsets ≤ x*, later ones those < x*).
     fn load_hour(&mut self, j: usize, p: Option<Position>) {
         let plan = self.plan;

@@ -1,12 +1,12 @@
-//! The event plan (DOMAIN.md §3): per-hour casualty streams derived from (configuration, seed),
-//! and the location of any patient index in it (§1.4).
+//! The event plan (docs/GENERATION.md#the-event-plan): per-hour casualty streams derived from (configuration, seed),
+//! and the location of any patient index in it.
 //!
 //! The plan costs O(days × 24 × warfare types) time and memory, independent of `total_patients`,
-//! and is computed identically by every shard. Building it: the days split `N` by tempo (§3.3);
-//! each day draws its special events (§3.4), splits the rest over the active warfare types (§3.5)
-//! and each type's share over the hours by its pattern (§3.6); each (day, type, hour) may hold a
-//! MASCAL cluster and holds an individual stream (§3.7). Patients are then numbered in
-//! chronological order (§1.4): [`Plan::locate`] finds any index by binary search,
+//! and is computed identically by every shard. Building it: the days split `N` by tempo;
+//! each day draws its special events, splits the rest over the active warfare types
+//! and each type's share over the hours by its pattern; each (day, type, hour) may hold a
+//! MASCAL cluster and holds an individual stream. Patients are then numbered in
+//! chronological order: [`Plan::locate`] finds any index by binary search,
 //! [`Plan::cursor`] walks them in O(1) per patient.
 //!
 //! The accessors ([`Plan::day_totals`], [`Plan::special_events`], [`Plan::type_day_total`],
@@ -168,7 +168,7 @@ impl Plan {
         self.days
     }
 
-    /// `n_d` for d = 1…D (index `d − 1`): the day split of §3.3, special events included.
+    /// `n_d` for d = 1…D (index `d − 1`): the day split by tempo, special events included.
     pub fn day_totals(&self) -> &[u64] {
         &self.day_totals
     }
@@ -202,7 +202,7 @@ impl Plan {
         self.type_day(d, t).map_or(0, |x| x.total)
     }
 
-    /// The 24 pattern weights `w_h` of (day `d`, type `t`) (§3.6); `None` for an inactive type.
+    /// The 24 pattern weights `w_h` of (day `d`, type `t`); `None` for an inactive type.
     pub fn type_hour_weights(&self, d: u32, t: Warfare) -> Option<&[f64; 24]> {
         self.type_day(d, t).map(|x| &x.weights)
     }
@@ -223,7 +223,7 @@ impl Plan {
     }
 
     /// The streams of hour `h` of day `d` in rank order (empty streams omitted): special events,
-    /// then per active type its MASCAL cluster and its individual stream (§3.7).
+    /// then per active type its MASCAL cluster and its individual stream.
     pub fn hour_streams(&self, d: u32, h: u8) -> &[Stream] {
         match self.hour_index(d, h) {
             Some(j) => self.streams_of(j),

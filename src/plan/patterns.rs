@@ -1,4 +1,4 @@
-//! The eight hourly patterns (DOMAIN.md §3.6): the weights `w_h` of a (day, warfare type).
+//! The eight hourly patterns (docs/GENERATION.md#hourly-patterns): the weights `w_h` of a (day, warfare type).
 //!
 //! Each pattern draws from the stream `P = Xo(H(2, d, t_index, 0))` it is given, in exactly the
 //! order the specification writes; the weights then split `r_{d,t}` by largest remainder.

@@ -1,4 +1,4 @@
-//! Special events of a day (DOMAIN.md §3.1.6, §3.4): mass-casualty incident, major offensive and
+//! Special events of a day (docs/GENERATION.md#special-events): mass-casualty incident, major offensive and
 //! ambush, each one event of warfare type `mixed`, capped together at 60 % of the day.
 
 use crate::data::vocab::SpecialEventKind;

@@ -1,9 +1,10 @@
-//! Shared helpers of the acceptance suites (DOMAIN.md §12): generate a run through the public API,
+//! Shared helpers of the acceptance suites: generate a run through the public API,
 //! parse its NDJSON like a user would, restate the specification's tables, check every record
 //! against the exact rules, and run chi-square / share / mean tests with collected failures.
 //!
-//! The tables below restate DOMAIN.md on purpose: the tests compare the generator with the
-//! document, not with the generator's own data.
+//! The tables below restate the reference tables (docs/GENERATION.md#reference-model-tables) on
+//! purpose: the tests compare the generator with an independent transcription, not with the
+//! generator's own data.
 #![allow(dead_code)]
 // `!(x <= tol)` on purpose: a NaN statistic must fail.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -85,10 +86,10 @@ pub fn stream_records(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Record schema (DOMAIN.md §8)
+// Record schema (docs/FIELDS.md)
 // ---------------------------------------------------------------------------------------------
 
-/// A patient record (8.1). Unknown keys are schema errors.
+/// A patient record (docs/FIELDS.md#json-record-ndjson-json-json-wrapped). Unknown keys are schema errors.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
@@ -117,7 +118,7 @@ pub struct Record {
     pub environmental_conditions: Option<Vec<String>>,
 }
 
-/// Demographics (8.2).
+/// Demographics (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Demo {
@@ -147,7 +148,7 @@ pub struct Cond {
     pub severity: Option<String>,
 }
 
-/// A visit (6.8).
+/// A visit.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
@@ -165,7 +166,7 @@ pub struct Proc {
     pub display: String,
 }
 
-/// An observation (6.9).
+/// An observation.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Obs {
@@ -175,7 +176,7 @@ pub struct Obs {
     pub unit: String,
 }
 
-/// A timeline event (5.6).
+/// A timeline event (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ev {
@@ -269,7 +270,7 @@ pub fn tenths(x: f64) -> Option<i64> {
     Some(v as i64)
 }
 
-/// `hrs(s)` of 5.2: seconds to tenths of an hour, half up.
+/// `hrs(s)`: seconds to tenths of an hour, half up (docs/GENERATION.md#writing-values).
 pub fn hrs(s: i64) -> i64 {
     (10 * s + 1800).div_euclid(3600)
 }
@@ -283,7 +284,7 @@ pub fn age_at(b: (i64, i64, i64), base: (i64, i64, i64)) -> i64 {
     a
 }
 
-/// A parsed event id (3.8).
+/// A parsed event id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventIdParts {
     pub prefix: &'static str,
@@ -326,10 +327,10 @@ pub fn parse_event_id(s: &str) -> Option<EventIdParts> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Specification tables (restated from DOMAIN.md)
+// Specification tables (restated independently of src/data)
 // ---------------------------------------------------------------------------------------------
 
-/// Warfare types in canonical order (3.1.1).
+/// Warfare types in canonical order.
 pub const WARFARE_NAMES: [&str; 8] =
     ["conventional", "artillery", "urban", "guerrilla", "drone", "naval", "cbrn", "peacekeeping"];
 /// Special-event kinds in rank order.
@@ -346,9 +347,9 @@ pub fn idx(table: &[&str], s: &str) -> Option<usize> {
     table.iter().position(|t| *t == s)
 }
 
-/// Warfare weights (3.1.1).
+/// Warfare weights.
 pub const WARFARE_WEIGHT: [f64; 8] = [1.0, 1.2, 1.1, 0.8, 0.6, 0.9, 2.0, 0.4];
-/// MASCAL cluster size ranges (3.1.1; drone and peacekeeping from 2).
+/// MASCAL cluster size ranges (drone and peacekeeping from 2).
 pub const CLUSTER_RANGE: [(u64, u64); 8] = [(10, 30), (15, 50), (5, 20), (2, 8), (2, 5), (10, 25), (50, 200), (2, 5)];
 /// Injury modifiers BI / NBI / Disease per warfare type, then `mixed`.
 pub const INJURY_MOD: [[f64; 3]; 9] = [
@@ -364,7 +365,7 @@ pub const INJURY_MOD: [[f64; 3]; 9] = [
 ];
 /// Injury pattern index (conventional, artillery, urban, ied, mixed) per warfare type, then `mixed`.
 pub const PATTERN_OF: [usize; 9] = [0, 1, 2, 3, 1, 4, 4, 4, 4];
-/// Triage rows [BI, NBI, Disease] × [T1, T2, T3] per warfare type, then `mixed` (6.1).
+/// Triage rows [BI, NBI, Disease] × [T1, T2, T3] per warfare type, then `mixed`.
 pub const TRIAGE_ROWS: [[[f64; 3]; 3]; 9] = [
     [[0.35, 0.45, 0.20], [0.15, 0.35, 0.50], [0.10, 0.30, 0.60]],
     [[0.50, 0.35, 0.15], [0.25, 0.45, 0.30], [0.10, 0.40, 0.50]],
@@ -376,13 +377,13 @@ pub const TRIAGE_ROWS: [[[f64; 3]; 3]; 9] = [
     [[0.10, 0.40, 0.50], [0.05, 0.30, 0.65], [0.05, 0.25, 0.70]],
     [[0.40, 0.40, 0.20], [0.20, 0.30, 0.50], [0.20, 0.30, 0.50]],
 ];
-/// Hourly baseline B[h] (3.1.2).
+/// Hourly baseline B[h].
 pub const BASELINE: [f64; 24] = [
     0.3, 0.2, 0.2, 0.3, 0.5, 0.8, 1.2, 1.5, 1.3, 1.0, 0.9, 1.0, 1.1, 1.0, 0.9, 1.0, 1.3, 1.5, 1.2, 0.8, 0.6, 0.5, 0.4,
     0.3,
 ];
 
-/// sustained_combat hour weights (3.6), evaluated in the written order.
+/// sustained_combat hour weights, evaluated in the written order.
 pub fn sustained_combat_weights() -> [f64; 24] {
     let mut w = [0.0; 24];
     for (h, wh) in w.iter_mut().enumerate() {
@@ -397,7 +398,7 @@ pub fn sustained_combat_weights() -> [f64; 24] {
     w
 }
 
-/// An environmental condition (3.1.5).
+/// An environmental condition.
 pub struct EnvDef {
     pub name: &'static str,
     pub visibility: f64,
@@ -468,7 +469,7 @@ pub fn is_night(h: u32) -> bool {
     !(6..20).contains(&h)
 }
 
-/// Body-part site of a condition (6.6).
+/// Body-part site of a condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Site {
     Any,
@@ -479,7 +480,7 @@ pub enum Site {
     Leg,
 }
 
-/// A catalogue condition (6.2): code, display, site, group, routing class.
+/// A catalogue condition: code, display, site, group, routing class.
 pub struct CondDef {
     pub code: &'static str,
     pub display: &'static str,
@@ -494,7 +495,7 @@ macro_rules! c {
     };
 }
 
-/// The condition catalogue of 6.2.
+/// The condition catalogue of the reference models.
 pub const CONDITIONS: [CondDef; 50] = [
     c!("262574004", "Bullet wound", Any, "HEM", ""),
     c!("125643001", "Open wound", Any, "HEM", ""),
@@ -558,7 +559,7 @@ pub const HYPOTHERMIA: &str = "386689009";
 /// Stress's code.
 pub const STRESS: &str = "73595000";
 
-/// BI injury patterns (6.3): code and weights for conventional, artillery, urban, ied, mixed.
+/// BI injury patterns: code and weights for conventional, artillery, urban, ied, mixed.
 pub const BI_PATTERNS: [(&str, [f64; 5]); 13] = [
     ("262574004", [0.25, 0.0, 0.30, 0.0, 0.20]),
     ("125643001", [0.20, 0.35, 0.15, 0.20, 0.18]),
@@ -577,7 +578,7 @@ pub const BI_PATTERNS: [(&str, [f64; 5]); 13] = [
 /// Polytrauma rate per pattern.
 pub const POLYTRAUMA: [f64; 5] = [0.40, 0.65, 0.45, 0.70, 0.50];
 
-/// NBI pool (6.3).
+/// NBI pool.
 pub const NBI_POOL: [(&str, f64); 21] = [
     ("44465007", 0.18),
     ("284549007", 0.10),
@@ -601,7 +602,7 @@ pub const NBI_POOL: [(&str, f64); 21] = [
     ("23924001", 0.02),
     ("15724005", 0.01),
 ];
-/// Disease pool (6.3).
+/// Disease pool.
 pub const DISEASE_POOL: [(&str, f64); 13] = [
     ("195662009", 0.16),
     ("25374005", 0.15),
@@ -617,7 +618,7 @@ pub const DISEASE_POOL: [(&str, f64); 13] = [
     ("9826008", 0.05),
     ("29857009", 0.02),
 ];
-/// CBRN pool (6.3).
+/// CBRN pool.
 pub const CBRN_POOL: [(&str, f64); 8] = [
     ("16932000", 0.20),
     ("271825005", 0.20),
@@ -628,7 +629,7 @@ pub const CBRN_POOL: [(&str, f64); 8] = [
     ("422400008", 0.05),
     ("25064002", 0.05),
 ];
-/// Polytrauma correlation lists (6.4).
+/// Polytrauma correlation lists.
 pub const CORRELATED: [(&str, &[&str]); 5] = [
     ("125643001", &["262560006", "125666000", "127295002", "271825005"]),
     ("262595009", &["125605004", "424863004", "397181002", "125666000"]),
@@ -637,7 +638,7 @@ pub const CORRELATED: [(&str, &[&str]); 5] = [
     ("262574004", &["262560006", "125605004", "131148009"]),
 ];
 
-/// Body parts in the order of 6.6's `Any` rule.
+/// Body parts in the order of the `Any` site rule.
 pub const BODY_PARTS: [&str; 6] = ["Torso", "Head", "Left Arm", "Right Arm", "Left Leg", "Right Leg"];
 /// `Any` site weights in that order.
 pub const ANY_WEIGHTS: [f64; 6] = [0.30, 0.15, 0.125, 0.125, 0.15, 0.15];
@@ -659,7 +660,7 @@ pub fn site_allows(site: Site, bp: &str) -> bool {
     }
 }
 
-/// The procedure catalogue (6.7), P01 … P33.
+/// The procedure catalogue, P01 … P33.
 pub const PROCEDURES: [(&str, &str); 33] = [
     ("20655006", "Application of tourniquet"),
     ("26906007", "Application of dressing, pressure"),
@@ -696,7 +697,7 @@ pub const PROCEDURES: [(&str, &str); 33] = [
     ("183051005", "Recommendation to rest"),
 ];
 
-/// Treatment protocols (6.8), restated: group, then the POI, Role1 … Role4 cells. Entry syntax:
+/// Treatment protocols, restated: group, then the POI, Role1 … Role4 cells. Entry syntax:
 /// `Pnn[L|To] [p | T1 a/b]`; the first entry of a cell has no probability; an entry without one
 /// later in a cell is always applied (p = 1).
 const PROTOCOL_TEXT: &str = "
@@ -716,7 +717,7 @@ CARDIORESP | P33 · P15 .4 | P15 · P18 .6 | P15 · P18 .5 | P15 · P24 T1 .7/.1
 PSY | P32 | P32 · P33 .6 | P32 · P18 .3 | P32 · P18 .5 | P32 · P30 .3
 ";
 
-/// Entry qualifier (6.8).
+/// Entry qualifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Qual {
     None,
@@ -804,7 +805,7 @@ pub fn protocols() -> BTreeMap<&'static str, Vec<Vec<Entry>>> {
     out
 }
 
-/// A vital sign (6.9).
+/// A vital sign.
 pub struct Vital {
     pub code: &'static str,
     pub display: &'static str,
@@ -886,7 +887,7 @@ pub fn temp_delta(class: usize, triage: usize) -> f64 {
     }
 }
 
-/// Stay ranges in tenths per facility level and triage (5.1).
+/// Stay ranges in tenths per facility level and triage.
 pub const STAY: [[(i64, i64); 3]; 5] = [
     [(5, 15), (20, 50), (30, 80)],
     [(10, 30), (80, 160), (120, 160)],
@@ -894,20 +895,20 @@ pub const STAY: [[(i64, i64); 3]; 5] = [
     [(20, 60), (40, 120), (60, 120)],
     [(60, 120), (120, 240), (120, 240)],
 ];
-/// Classic transit ranges in tenths from level L to L+1 (5.1).
+/// Classic transit ranges in tenths from level L to L+1.
 pub const TRANSIT: [[(i64, i64); 3]; 4] = [
     [(5, 20), (10, 30), (15, 30)],
     [(10, 30), (20, 40), (30, 50)],
     [(20, 40), (30, 50), (40, 60)],
     [(10, 30), (20, 40), (30, 50)],
 ];
-/// Classic base rates KIA / RTD per level (5.2).
+/// Classic base rates KIA / RTD per level.
 pub const CLASSIC_KIA: [f64; 5] = [0.20, 0.08, 0.06, 0.04, 0.02];
 pub const CLASSIC_RTD: [f64; 5] = [0.30, 0.25, 0.35, 0.45, 0.0];
 pub const KIA_MOD: [f64; 3] = [1.5, 1.0, 0.5];
 pub const RTD_MOD: [f64; 3] = [0.8, 1.0, 1.2];
 
-/// Analytic classic outcome shares for a triage (5.3): ([KIA, DOW, RTD], last facility shares).
+/// Analytic classic outcome shares for a triage: ([KIA, DOW, RTD], last facility shares).
 pub fn classic_expected(t: usize) -> ([f64; 3], [f64; 5]) {
     let mut out = [0.0; 3];
     let mut last = [0.0; 5];
@@ -935,7 +936,7 @@ pub fn classic_expected(t: usize) -> ([f64; 3], [f64; 5]) {
     (out, last)
 }
 
-/// Markov base rows (5.5): per level, per triage, (target, weight); targets are facility names,
+/// Markov base rows: per level, per triage, (target, weight); targets are facility names,
 /// `KIA` or `RTD`.
 pub fn markov_row(level: usize, t: usize) -> &'static [(&'static str, f64)] {
     const R: [[&[(&str, f64)]; 3]; 5] = [
@@ -964,7 +965,7 @@ pub fn markov_row(level: usize, t: usize) -> &'static [(&'static str, f64)] {
     R[level][t]
 }
 
-/// Expected Markov outcomes [KIA, DOW, RTD] without adjustments (5.5).
+/// Expected Markov outcomes [KIA, DOW, RTD] without adjustments.
 pub fn markov_expected(t: usize) -> [f64; 3] {
     fn walk(level: usize, t: usize, mass: f64, out: &mut [f64; 3]) {
         let row = markov_row(level, t);
@@ -983,7 +984,7 @@ pub fn markov_expected(t: usize) -> [f64; 3] {
     out
 }
 
-/// Nations (7.1) with religion profile index (CATH, LUTH, SECU, ORTH, ISLM, ANGLO).
+/// Nations with religion profile index (CATH, LUTH, SECU, ORTH, ISLM, ANGLO).
 pub const NATIONS: [(&str, usize); 34] = [
     ("ALB", 4),
     ("BEL", 0),
@@ -1022,7 +1023,7 @@ pub const NATIONS: [(&str, usize); 34] = [
 ];
 /// Profile names.
 pub const PROFILES: [&str; 6] = ["CATH", "LUTH", "SECU", "ORTH", "ISLM", "ANGLO"];
-/// Religion codes in table order (7.6), then "none".
+/// Religion codes in table order, then "none".
 pub const RELIGION_CODES: [&str; 13] =
     ["1041", "1028", "1068", "1077", "1005", "1009", "1073", "1013", "1023", "1026", "1004", "1007", "none"];
 /// Religion profile weights, per profile, in [`RELIGION_CODES`] order.
@@ -1039,10 +1040,10 @@ pub fn profile_of(nation: &str) -> Option<usize> {
     NATIONS.iter().find(|n| n.0 == nation).map(|n| n.1)
 }
 
-/// Age bands (7.3): (lo, hi, share).
+/// Age bands: (lo, hi, share).
 pub const AGE_BANDS: [(i64, i64, f64); 7] =
     [(18, 19, 0.08), (20, 24, 0.30), (25, 29, 0.24), (30, 34, 0.15), (35, 39, 0.10), (40, 44, 0.08), (45, 50, 0.05)];
-/// Blood types (7.5).
+/// Blood types.
 pub const BLOOD: [(&str, f64); 8] = [
     ("O+", 0.374),
     ("A+", 0.357),
@@ -1053,15 +1054,15 @@ pub const BLOOD: [(&str, f64); 8] = [
     ("B-", 0.015),
     ("AB-", 0.006),
 ];
-/// STANAG ranks (7.7).
+/// STANAG ranks.
 pub const RANKS: [&str; 14] =
     ["OR-1", "OR-2", "OR-3", "OR-4", "OR-5", "OR-6", "OR-7", "OR-8", "OR-9", "OF-1", "OF-2", "OF-3", "OF-4", "OF-5"];
 /// Minimum ages per rank.
 pub const RANK_MIN_AGE: [i64; 14] = [18, 18, 18, 20, 22, 26, 30, 34, 38, 21, 24, 30, 36, 40];
-/// Services (7.7).
+/// Services.
 pub const SERVICES: [&str; 4] = ["Army", "Navy", "Air Force", "Marines"];
 
-/// Largest-remainder allocation `LR(n, w)` (3.2).
+/// Largest-remainder allocation `LR(n, w)`.
 pub fn lr(n: u64, w: &[f64]) -> Vec<u64> {
     let mut total = 0.0;
     for x in w {
@@ -1140,8 +1141,9 @@ impl Report {
         }
     }
 
-    /// Chi-square goodness of fit at α = 1e-6 with the cell merging of §12. `cells` = (label,
-    /// probability weight, observed). Observations in a zero-probability cell fail exactly.
+    /// Chi-square goodness of fit at α = 1e-6; while a cell expects fewer than 5 observations, the
+    /// smallest is merged into its smaller neighbour. `cells` = (label, probability weight,
+    /// observed). Observations in a zero-probability cell fail exactly.
     pub fn chi_square(&mut self, name: &str, cells: &[(String, f64, u64)]) {
         let n: u64 = cells.iter().map(|c| c.2).sum();
         let wsum: f64 = cells.iter().map(|c| c.1).sum();
@@ -1319,7 +1321,7 @@ pub fn truncnormal_moments(mu: f64, sigma: f64, lo: f64, hi: f64) -> (f64, f64) 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Exact per-record checks (12.1 items 6–10 at record level, 5.4, 5.7, 6, 7)
+// Exact per-record checks (event ids, environment, timeline, outcome, conditions, demographics)
 // ---------------------------------------------------------------------------------------------
 
 /// What the per-record checks need to know about the configuration.
@@ -1432,7 +1434,7 @@ pub fn check_record(r: &Record, ctx: &Ctx, rep: &mut Report) -> Option<Facts> {
         rep.check(ctx.types[sc], "scenario: warfare type not enabled", || format!("id {id}: {}", r.scenario));
     }
 
-    // Event id (12.1 item 7, record level).
+    // Event id (record level).
     match parse_event_id(&r.event_id) {
         None => rep.fail("event_id: does not parse", format!("id {id}: {}", r.event_id)),
         Some(e) => {
@@ -1462,7 +1464,7 @@ pub fn check_record(r: &Record, ctx: &Ctx, rep: &mut Report) -> Option<Facts> {
         }
     }
 
-    // Environment (12.1 item 8, last clause).
+    // Environment (active conditions of the event's hour).
     let active = ctx.active_env(fx.hour);
     let expected_env: Vec<&str> = active.iter().map(|&c| ENV[c].name).collect();
     let got: Vec<&str> = r.environmental_conditions.iter().flatten().map(String::as_str).collect();
@@ -1901,7 +1903,7 @@ fn check_timeline(r: &Record, ctx: &Ctx, fx: &Facts, rep: &mut Report) {
             }
         }
     }
-    // Outcome fields (5.7).
+    // Outcome fields (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
     let last = &tl[tl.len() - 1];
     let status = match (last.event_type.as_str(), last.facility.as_str()) {
         ("kia", "POI") => "KIA",
@@ -1973,7 +1975,7 @@ fn check_markov_terminal(r: &Record, e: &Ev, l: usize, dt: i64, arrivals: u64, r
     }
 }
 
-/// The treatment list expected for a visit given the chosen optional entries (6.8).
+/// The treatment list expected for a visit given the chosen optional entries.
 fn expected_list(
     cell: &[Entry],
     chosen: &[bool],
@@ -2086,10 +2088,10 @@ fn check_treatments(r: &Record, ctx: &Ctx, fx: &Facts, rep: &mut Report) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Run-level checks (12.1 items 1–7), generic over the configuration
+// Run-level checks (totals, days, special events, types, hours, events), generic over the configuration
 // ---------------------------------------------------------------------------------------------
 
-/// Tempo weights for days 1…8 (3.1.4).
+/// Tempo weights for days 1…8.
 pub fn tempo_weights(tempo: &str) -> [f64; 8] {
     match tempo {
         "sustained" => [1.0; 8],
@@ -2101,7 +2103,7 @@ pub fn tempo_weights(tempo: &str) -> [f64; 8] {
     }
 }
 
-/// Hour weights of the patterns without draws (3.6), by warfare index.
+/// Hour weights of the patterns without draws, by warfare index.
 pub fn fixed_pattern(t: usize) -> Option<[f64; 24]> {
     let mut w = [0.0; 24];
     match t {
@@ -2137,7 +2139,7 @@ pub struct EventAcc {
     pub count: u64,
 }
 
-/// Accumulates the run-level facts of items 1–7.
+/// Accumulates the run-level facts checked below.
 #[derive(Default)]
 pub struct Tracker {
     pub events: BTreeMap<String, EventAcc>,
@@ -2203,7 +2205,7 @@ impl Tracker {
             let nd = n_d[d as usize - 1];
             let got = self.per_day.get(&d).copied().unwrap_or(0);
             rep.check(got == nd, "per-day totals differ from LR(N, tempo)", || format!("day {d}: {got} vs {nd}"));
-            // Special events (3.4).
+            // Special events.
             let list = specials.get(&d).cloned().unwrap_or_default();
             let cyc = (d - 1) % 8;
             let mut sizes = [0u64; 3];
@@ -2254,7 +2256,7 @@ impl Tracker {
                     format!("day {d}: {}", sizes[0])
                 });
             }
-            // Warfare types of the day (3.5).
+            // Warfare types of the day.
             let r_d = nd - total_special.min(nd);
             let weights: Vec<f64> = active.iter().map(|&t| WARFARE_WEIGHT[t]).collect();
             let r_dt = lr(r_d, &weights);
@@ -2265,7 +2267,7 @@ impl Tracker {
                     "per-day warfare-type counts differ from LR(n_d − specials, weights) (3.5)",
                     || format!("day {d} {}: {got} vs {}", WARFARE_NAMES[t], r_dt[k]),
                 );
-                // Hours of the patterns without draws (3.6).
+                // Hours of the patterns without draws.
                 if let Some(pw) = fixed_pattern(t) {
                     let exp = lr(r_dt[k], &pw);
                     let got: Vec<u64> =
@@ -2282,7 +2284,7 @@ impl Tracker {
                 format!("day {d}: {mixed} vs {total_special}")
             });
         }
-        // Events (items 6, 7).
+        // Events.
         let mut mc_hours: BTreeMap<(u32, String, u32), u64> = BTreeMap::new();
         let mut streams: BTreeMap<(u32, String, u32), Vec<IndEvent>> = BTreeMap::new();
         for (name, e) in &self.events {

@@ -1,4 +1,4 @@
-// The edge worker (DESIGN.md §3.3) in a real local workerd: edge/config.capnp served on a free
+// The edge worker (edge/README.md) in a real local workerd: edge/config.capnp served on a free
 // loopback port, driven over HTTP. Run by scripts/test.sh after the native release CLI and the wasm
 // package are built (`node --test tests/js/`).
 import { test, before, after } from "node:test";

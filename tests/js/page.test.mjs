@@ -1,4 +1,4 @@
-// End-to-end tests of the web page (www/, DESIGN.md §3.4) in the system Chromium with playwright-core.
+// End-to-end tests of the web page (www/, www/README.md) in the system Chromium with playwright-core.
 // Run by scripts/test.sh after the native release build and the wasm build (`node --test tests/js/`).
 // The page's output is read back from OPFS inside the page and compared by SHA-256 with the native CLI.
 import { test, before, after } from "node:test";

@@ -1,5 +1,5 @@
 // Resuming in JS: `new Generator(cfg, {startIndex})` continues a run after its last complete
-// record and `range` pieces concatenate to the whole (DOMAIN.md §1.1 rule 4, §9), including an
+// record and `range` pieces concatenate to the whole (docs/OUTPUT.md), including an
 // interruption at a random moment; the native CLI's --resume gives the same bytes.
 // Run by scripts/test.sh after the wasm build (`node --test tests/js/`).
 import { test } from "node:test";

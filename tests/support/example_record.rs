@@ -1,4 +1,4 @@
-//! The hand-built record of DOMAIN.md §8.4 (Lithuanian soldier, DOW at Role 2), shared by the
+//! A hand-built example record (Lithuanian soldier, DOW at Role 2), shared by the
 //! format tests.
 
 #![allow(dead_code)]
@@ -37,7 +37,7 @@ fn visit(
     }
 }
 
-/// The §8.4 example record.
+/// The hand-built example record.
 pub fn example_record() -> PatientRecord {
     let t0 = injury_time();
     let ev = |kind, facility, dt: i64| TimelineEvent::new(kind, facility, t0 + dt, t0);

@@ -1,4 +1,4 @@
-//! `patientgen bench`: the scaling table of DESIGN.md §5, native and wasm-in-Node side by side.
+//! `patientgen bench`: the scaling table of docs/PERFORMANCE.md, native and wasm-in-Node side by side.
 //!
 //! Each (N, engine) is measured in a fresh child process so that its peak memory is its own: the
 //! native child is this executable re-run as `patientgen bench --child N` (it prints its peak RSS,

@@ -327,7 +327,7 @@ fn presets() -> i32 {
     0
 }
 
-/// Draws a seed from OS randomness (the only place the CLI uses it, DOMAIN.md §1.6).
+/// Draws a seed from OS randomness (the only place the CLI uses it, docs/GENERATION.md#seeds).
 fn random_seed() -> Result<u64, i32> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| {
@@ -387,7 +387,7 @@ fn password(file: Option<&Path>) -> Result<String, i32> {
     }
 }
 
-/// Fresh salt and nonce prefix from OS randomness (never reused: DOMAIN.md §10.3).
+/// Fresh salt and nonce prefix from OS randomness (never reused: docs/ENCRYPTION.md).
 fn encryption_params(password: &str, kdf: KdfArg) -> Result<patientgen::sink::EncryptionParams, i32> {
     let mut salt = [0u8; 16];
     let mut prefix = [0u8; 7];

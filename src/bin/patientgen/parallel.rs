@@ -1,6 +1,6 @@
 //! `generate --threads N` (issue #19): block-parallel generation with byte-identical output.
 //!
-//! Patients are independent by index (DOMAIN.md §1.4), and a [`Job`] over a sub-range writes
+//! Patients are independent by index (docs/GENERATION.md#determinism), and a [`Job`] over a sub-range writes
 //! exactly the bytes of that range in the full run (the format's prefix only at index 0, its
 //! suffix only at the run's end; no writer carries state from one record to the next). So the
 //! run's range is cut into consecutive blocks of [`block_patients`] indices; `N` worker threads
@@ -19,7 +19,7 @@
 //! the blocks before it when the chunk is emitted, so progress never runs ahead of the written
 //! bytes; `chunks` counts the chunks the workers cut.
 //!
-//! Encryption (PGENC1, DOMAIN.md §10.3) cuts segments by bytes, not records: the writer passes
+//! Encryption (PGENC1, docs/ENCRYPTION.md) cuts segments by bytes, not records: the writer passes
 //! the ordered concatenation through one [`Encryptor`], which gives the single-threaded job's
 //! bytes whatever the chunk boundaries. Compression is decided by [`block_parallel`].
 

@@ -37,7 +37,7 @@ pub struct Capability {
     pub role2_role3: (f64, f64),
     /// Arrival at Role 4, hours after injury.
     pub strategic_hours: (f64, f64),
-    /// Share of the environment's evacuation delay (night, weather; DOMAIN §3.1.5) that applies:
+    /// Share of the environment's evacuation delay (night, weather; docs/GENERATION.md#environment) that applies:
     /// helicopters with night-vision and all-weather equipment lose less of it (assumption).
     pub environment_delay: f64,
 }

@@ -251,7 +251,8 @@ pub fn draw_injury(ctx: &EventContext, a: &mut Xo, rec: &mut PatientRecord, phys
         Triage::T3 => Priority::Routine,
     };
 
-    // The text severity and the numeric severity kept from the record of DOMAIN.md §6.5.
+    // The text severity and the numeric severity kept from the reference models' record
+    // (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
     let text = match cf.ais[0] {
         0 | 1 => SeverityText::MildToModerate,
         2 => SeverityText::Moderate,

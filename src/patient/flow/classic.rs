@@ -1,4 +1,5 @@
-//! The classic sequential evacuation-chain model (DOMAIN.md §5.2).
+//! The classic sequential evacuation-chain model, a reference model
+//! (docs/GENERATION.md#reference-model-tables; docs/MODEL.md).
 
 use super::{draw_poi_stay, draw_stay, push, TENTH};
 use crate::civil::hrs;
@@ -9,7 +10,7 @@ use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
 use crate::plan::EventContext;
 use crate::rng::Xo;
 
-/// The probabilities of one (front, triage, facility) (5.2).
+/// The probabilities of one (front, triage, facility).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepRates {
     /// `k_F = min(1, kia_rate_F · kia_mod)`.
@@ -23,7 +24,7 @@ pub struct StepRates {
 /// Rates of every (triage, facility).
 pub type RateTable = [[StepRates; 5]; 3];
 
-/// The classic model with its rates resolved per front (2.4 item 3).
+/// The classic model with its rates resolved per front (docs/SCENARIO.md#facility-overrides).
 #[derive(Clone, Debug)]
 pub struct Classic {
     /// `[front]` → rates; fronts beyond the list use `global`.
@@ -77,7 +78,7 @@ impl Classic {
         self.per_front.get(front).unwrap_or(&self.global)
     }
 
-    /// Walks the chain POI → Role 4 (5.2).
+    /// Walks the chain POI → Role 4.
     pub fn run(&self, ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord) {
         let triage = rec.triage;
         let rates = &self.rates(rec.front as usize)[triage.index()];
@@ -134,7 +135,7 @@ impl Classic {
     }
 }
 
-/// Appends the terminal event and sets the status (5.7).
+/// Appends the terminal event and sets the status (docs/FIELDS.md#json-record-ndjson-json-json-wrapped).
 fn terminal(rec: &mut PatientRecord, kind: EventType, fac: Facility, time: i64, t0: i64, timing: Timing, done: u32) {
     let mut ev = TimelineEvent::new(kind, fac, time, t0);
     ev.timing = Some(timing);

@@ -1,4 +1,4 @@
-//! The Markov routing model (DOMAIN.md §5.5).
+//! The Markov routing model, a reference model (docs/GENERATION.md#reference-model-tables; docs/MODEL.md).
 
 use super::{draw_poi_stay, draw_stay, push, TENTH};
 use crate::data::conditions::RoutingClass;
@@ -63,7 +63,7 @@ impl Row {
     }
 }
 
-/// The situation of one decision: what the adjustments of 5.5 read.
+/// The situation of one decision: what the row adjustments read.
 #[derive(Clone, Copy, Debug)]
 pub struct Decision {
     /// Where the decision is taken.
@@ -80,7 +80,7 @@ pub struct Decision {
     pub degraded: bool,
 }
 
-/// The adjusted and renormalised row of a decision (5.5, adjustments 1–4 in order).
+/// The adjusted and renormalised row of a decision (adjustments 1–4 in order).
 pub fn adjusted_row(d: &Decision) -> Row {
     use MarkovNext::{Go, Kia, Rtd};
     let mut row = Row::base(d.at, d.triage);
@@ -126,7 +126,7 @@ pub fn adjusted_row(d: &Decision) -> Row {
     row
 }
 
-/// Walks the Markov chain from the POI (5.5).
+/// Walks the Markov chain from the POI.
 pub fn run(ctx: &EventContext, f: &mut Xo, rec: &mut PatientRecord) {
     let triage = rec.triage;
     let classes = rec.conditions.iter().fold(0u8, |acc, c| acc | c.info().class);

@@ -1,4 +1,5 @@
-//! Flow models (DOMAIN.md §5): the movement timeline and the outcome, from stream F.
+//! Flow models: the movement timeline and the outcome, from stream F (docs/MODEL.md; the
+//! reference models' tables: docs/GENERATION.md#reference-model-tables).
 //!
 //! [`Flow::new`] resolves everything configuration-dependent once (the classic model's rates per
 //! front, facility and triage, with facility overrides applied); [`Flow::run`] then walks one
@@ -53,14 +54,14 @@ impl Flow {
     }
 }
 
-/// `grid(stay range, triage)` of a location, in tenths (5.1).
+/// `grid(stay range, triage)` of a location, in tenths.
 #[inline]
 fn draw_stay(f: &mut Xo, facility: Facility, triage: Triage) -> u32 {
     let (lo, hi) = STAY_TENTHS[facility.index()][triage.index()];
     f.grid_tenths(lo, hi)
 }
 
-/// The POI stay: the grid draw, then the delay `int(0, ⌊D/6⌋)` tenths when D ≥ 6 (5.1).
+/// The POI stay: the grid draw, then the delay `int(0, ⌊D/6⌋)` tenths when D ≥ 6.
 #[inline]
 fn draw_poi_stay(f: &mut Xo, triage: Triage, env: EnvSet) -> u32 {
     let e = draw_stay(f, Facility::Poi, triage);

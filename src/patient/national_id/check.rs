@@ -1,4 +1,5 @@
-//! Check-digit algorithms of the identity-number schemes (DOMAIN.md §7.8).
+//! Check-digit algorithms of the identity-number schemes
+//! (docs/IDENTITIES.md#national-id-numbers-unique-by-construction).
 //!
 //! Every function takes the payload as ASCII digits (`b'0'..=b'9'`) and returns the check value;
 //! none of them allocates or panics.
