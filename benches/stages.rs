@@ -8,8 +8,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use patientgen::format::{self, Format, RunMeta};
-use patientgen::patient::record::{EventContext, PatientRecord};
+use patientgen::patient::record::PatientRecord;
 use patientgen::patient::PatientGenerator;
+use patientgen::plan::EventContext;
 use patientgen::plan::Plan;
 use patientgen::sink::{EncryptionParams, Encryptor, GzipTransform, Transform};
 use patientgen::{parse_scenario, Job, JobOptions, Resolved};

@@ -7,7 +7,8 @@ use patientgen::data::vocab::{
     BodyPart, EnvCondition, EnvSet, Gender, InjuryType, Nation, SeverityText, Triage, Warfare,
 };
 use patientgen::patient::attributes::Attributes;
-use patientgen::patient::record::{EventContext, PatientRecord};
+use patientgen::patient::record::PatientRecord;
+use patientgen::plan::EventContext;
 use patientgen::rng::{patient_stream, PatientStream, Xo};
 
 mod common;

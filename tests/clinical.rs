@@ -5,8 +5,9 @@
 use patientgen::data::conditions as c;
 use patientgen::data::procedures::{ProcedureId, P09, P10, P23, P27};
 use patientgen::data::vocab::{Facility, InjuryType, Mechanism, Priority, Status, Triage};
-use patientgen::patient::record::{EventContext, EventType, PatientRecord, Timing, DIASTOLIC, GCS};
+use patientgen::patient::record::{EventType, PatientRecord, Timing, DIASTOLIC, GCS};
 use patientgen::patient::PatientGenerator;
+use patientgen::plan::EventContext;
 use patientgen::plan::Plan;
 use patientgen::report::{Calibration, CaseSummary, Figures};
 

@@ -11,7 +11,8 @@ use patientgen::data::vocab::{
 use patientgen::patient::flow::markov::{adjusted_row, Decision};
 use patientgen::patient::flow::Flow;
 use patientgen::patient::medical::{draw_vitals, fill_visits, select_treatments};
-use patientgen::patient::record::{EventContext, EventType, PatientRecord, TimelineEvent, Timing};
+use patientgen::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use patientgen::plan::EventContext;
 use patientgen::rng::{patient_stream, PatientStream, Xo};
 
 const T0: i64 = 1_748_736_000; // 2025-06-01T00:00:00Z

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use patientgen::data::vocab::{Gender, Nation};
 use patientgen::patient::attributes::Attributes;
 use patientgen::patient::demographics::DemographicsDraw;
-use patientgen::patient::record::{EventContext, PatientRecord};
+use patientgen::patient::record::PatientRecord;
+use patientgen::plan::EventContext;
 use patientgen::rng::{patient_stream, PatientStream, Xo};
 
 /// Runs plan contexts, attributes and demographics of every patient of a scenario.

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use patientgen::data::vocab::{EnvCondition, Intensity, SpecialEventKind, Tempo, Warfare};
-use patientgen::patient::record::{EventContext, EventKindPrefix};
 use patientgen::plan::{largest_remainder, Plan, StreamKind};
+use patientgen::plan::{EventContext, EventKindPrefix};
 use patientgen::Resolved;
 
 const BASE_2025_06_01: i64 = 1_748_736_000;

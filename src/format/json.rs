@@ -486,8 +486,8 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patient::record::EventContext;
     use crate::patient::PatientGenerator;
+    use crate::plan::EventContext;
     use crate::plan::Plan;
 
     /// Writes `n` records of `cfg` with `w`, the way the job does.

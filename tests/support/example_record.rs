@@ -11,10 +11,8 @@ use patientgen::data::procedures::{P01, P02, P05, P06, P07, P08, P09, P16, P28};
 use patientgen::data::vocab::{
     BodyPart, EnvCondition, EnvSet, Facility, Gender, InjuryType, Nation, SeverityText, Status, Triage, Warfare,
 };
-use patientgen::patient::record::{
-    Demographics, EventContext, EventId, EventKindPrefix, EventType, IdNumber, PatientRecord, TimelineEvent, Timing,
-    Visit,
-};
+use patientgen::patient::record::{Demographics, EventType, IdNumber, PatientRecord, TimelineEvent, Timing, Visit};
+use patientgen::plan::{EventContext, EventId, EventKindPrefix};
 
 /// 2025-06-03T05:42:00Z.
 pub fn injury_time() -> i64 {
