@@ -116,9 +116,10 @@ export async function startRun() {
   );
   requestPreview();
 
+  // The shard workers generate (and compress); the sink encrypts the ordered stream with WebCrypto.
   const options = o.single
-    ? { format: o.format, compression: o.compression, ...(o.encrypt ? { encryption: { password: o.password } } : {}) }
-    : { format: o.format, chunkBytes: UNCOMPRESSED_CHUNK_BYTES, chunkSize: 1_000_000 };
+    ? { format: o.format, compression: o.compression, compressionLevel: o.level }
+    : { format: o.format, compression: o.compression, compressionLevel: o.level, chunkBytes: UNCOMPRESSED_CHUNK_BYTES, chunkSize: 1_000_000 };
   const sink = new Worker(workerUrl(), { type: "module", name: "patientgen-sink" });
   run.sink = sink;
   const ports = [];
@@ -149,6 +150,7 @@ export async function startRun() {
       total,
       days,
       whole: o.single || o.workers === 1,
+      encryption: o.encrypt ? { password: o.password } : null,
       credits: SHARD_CREDITS,
       chunkBytes: UNCOMPRESSED_CHUNK_BYTES,
       target: sinkTarget,

@@ -13,7 +13,7 @@
 //! *zip part* — its slice of every entry's data plus a trailer with the slice's CRC-32 and sizes —
 //! and [`merge_zip_parts`] (or [`zip_merge_plan`], for streaming) assembles the parts of
 //! consecutive ranges into exactly the archive of one run, combining the CRCs
-//! (`crc32fast::Hasher::combine`).
+//! (`zlib_rs::crc32::crc32_combine`).
 
 use std::ops::Range;
 
@@ -165,7 +165,7 @@ pub struct ZipBlocks {
     /// `None`: the whole archive; `Some((range, total))`: a part over `range` of `total` patients.
     part: Option<(Range<u64>, u64)>,
     entries: Vec<CentralEntry>,
-    crc: crc32fast::Hasher,
+    crc: u32,
     entry_open: bool,
     block_open: bool,
     /// Bytes emitted so far (the offset of the next record, in archive mode).
@@ -192,7 +192,7 @@ impl ZipBlocks {
             dos: dos_date_time(date),
             part,
             entries: Vec::new(),
-            crc: crc32fast::Hasher::new(),
+            crc: 0,
             entry_open: false,
             block_open: false,
             offset: 0,
@@ -235,7 +235,7 @@ impl ZipBlocks {
                 uncompressed: 0,
                 offset: self.offset,
             });
-            self.crc = crc32fast::Hasher::new();
+            self.crc = 0;
             self.entry_open = true;
         }
         let data_start = out.len();
@@ -256,12 +256,12 @@ impl ZipBlocks {
             self.deflater.write(input, end, out)?;
             self.block_open = !block_end;
         }
-        self.crc.update(input);
+        self.crc = zlib_rs::crc32::crc32(self.crc, input);
         let e = self.entries.last_mut().ok_or_else(|| SinkError::Compression("zip: no open entry".into()))?;
         e.uncompressed += input.len() as u64;
         e.compressed += (out.len() - data_start) as u64;
         if entry_end {
-            e.crc = self.crc.clone().finalize();
+            e.crc = self.crc;
             if self.part.is_none() {
                 let e = e.clone();
                 data_descriptor(&e, out);
@@ -452,10 +452,10 @@ pub fn zip_merge_plan(parts: &[ZipPart]) -> Result<Vec<ZipPiece>, SinkError> {
         let mut e = CentralEntry { name: fe.name.clone(), crc: 0, compressed: 0, uncompressed: 0, offset };
         offset += head.len() as u64;
         pieces.push(ZipPiece::Bytes(head));
-        let mut crc = crc32fast::Hasher::new();
+        let mut crc = 0u32;
         for (k, p) in parts.iter().enumerate() {
             let pe = &p.entries[i];
-            crc.combine(&crc32fast::Hasher::new_with_initial_len(pe.crc, pe.uncompressed));
+            crc = zlib_rs::crc32::crc32_combine(crc, pe.crc, pe.uncompressed);
             e.uncompressed += pe.uncompressed;
             let len = pe.data.end - pe.data.start;
             e.compressed += len;
@@ -463,7 +463,7 @@ pub fn zip_merge_plan(parts: &[ZipPart]) -> Result<Vec<ZipPiece>, SinkError> {
                 pieces.push(ZipPiece::Part { part: k, range: pe.data.clone() });
             }
         }
-        e.crc = crc.finalize();
+        e.crc = crc;
         offset += e.compressed;
         let mut dd = Vec::new();
         data_descriptor(&e, &mut dd);
