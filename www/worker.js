@@ -464,7 +464,8 @@ function sinkRole(first) {
       }
       clearInterval(timer);
       report(true);
-      self.postMessage({ type: "done", elapsedMs: now() - started, size, generated: totals.generated, ...out.result() });
+      // `generated`: the bytes the file must hold (with encryption: header, ciphertext and tags).
+      self.postMessage({ type: "done", elapsedMs: now() - started, size, generated: written, ...out.result() });
     } catch (e) {
       clearInterval(timer);
       report(true);
