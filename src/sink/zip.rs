@@ -241,11 +241,9 @@ impl ZipBlocks {
         let data_start = out.len();
         // An entry of an empty run still needs a (final, empty) DEFLATE stream.
         let empty_run = self.part.is_none() && final_block && block_end && !self.block_open;
-        if !input.is_empty() || empty_run {
-            if !self.block_open {
-                self.deflater.reset();
-                self.block_open = true;
-            }
+        if (!input.is_empty() || empty_run) && !self.block_open {
+            self.deflater.reset();
+            self.block_open = true;
         }
         if self.block_open {
             let end = match (block_end, final_block) {
