@@ -7,7 +7,9 @@ pub mod encrypt;
 pub mod gzip;
 pub mod zip;
 
-pub use encrypt::{decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret};
+pub use encrypt::{
+    decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret, SegmentSealer,
+};
 pub use gzip::{gzip_member, GzipBlocks, GzipTransform};
 pub use zip::{merge_zip_parts, zip_merge_plan, ZipBlocks, ZipPart, ZipPartEntry, ZipPiece};
 
