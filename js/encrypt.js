@@ -17,7 +17,7 @@ export const TAG_LEN = 16;
 export const DEFAULT_ITERATIONS = 600_000;
 export const DEFAULT_SEGMENT_SIZE = 65_536;
 /** Segments encrypted concurrently (WebCrypto calls in flight) per `push`. */
-const IN_FLIGHT = 16;
+const IN_FLIGHT = 64;
 
 /** The 39-byte PBKDF2 header: magic, version 1, KDF 1, iterations, salt, nonce prefix, segment size (BE). */
 export function pbkdf2Header({ iterations, salt, noncePrefix, segmentSize }) {

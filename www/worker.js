@@ -298,7 +298,7 @@ async function openTarget(target) {
 }
 
 function sinkRole(first) {
-  const { ports, total, days, whole, credits, chunkBytes, encryption } = first;
+  const { ports, total, days, whole, credits, chunkBytes, encryption, grid } = first;
   const started = now();
   let cancelled = false;
   let failed = null;
@@ -336,7 +336,9 @@ function sinkRole(first) {
     const perWorker = Math.ceil(remaining / ports.length);
     let size = bytesPerPatient > 0 ? Math.round(targetBlockBytes / bytesPerPatient) : 500;
     size = Math.max(100, Math.min(size, perWorker, 1 << 20));
-    size = Math.ceil(size / GRID) * GRID;
+    // Compressed: ranges of whole grid blocks (the output bytes say nothing of the generation
+    // work, so the size is fixed: 4 blocks, fewer near the end).
+    if (grid) size = Math.min(4 * GRID, Math.ceil(perWorker / GRID) * GRID);
     const start = nextStart;
     const end = Math.min(total, start + size);
     nextStart = end;
@@ -407,6 +409,7 @@ function sinkRole(first) {
         });
         return writes.length === 1 ? writes[0] : Promise.all(writes);
       };
+      let encrypting = Promise.resolve();
       let seq = 0;
       for (;;) {
         if (cancelled || failed || writeError) break;
@@ -414,12 +417,13 @@ function sinkRole(first) {
         if (b && b.chunks.length > 0) {
           const msg = b.chunks.shift();
           const bytes = new Uint8Array(msg.data);
-          const pieces = enc ? await enc.push(bytes) : [bytes];
           await out.ready();
           if (writeError) break;
           // The credit goes back once the bytes are written: at most `credits` chunks per shard
           // worker exist outside it. A failed write stops the run (checked at the loop's top).
-          writeAll(pieces).then(
+          // Encrypted chunks are chained in order, so the loop goes on while WebCrypto works.
+          const stored = enc ? (encrypting = encrypting.then(async () => writeAll(await enc.push(bytes)))) : writeAll([bytes]);
+          stored.then(
             () => b.port.postMessage({ type: "credit", n: 1 }),
             (e) => {
               writeError ??= e;
@@ -454,6 +458,7 @@ function sinkRole(first) {
         return;
       }
       if (enc) {
+        await encrypting;
         await out.ready();
         await writeAll(await enc.finish());
       }
