@@ -73,9 +73,9 @@ export class Encryptor {
     return new Encryptor({ key: await deriveKeyBytes(password, salt, iterations), header });
   }
 
-  async #cryptoKey() {
+  #cryptoKey() {
     if (this.#key instanceof Uint8Array) {
-      this.#key = await crypto.subtle.importKey("raw", this.#key, { name: "AES-GCM" }, false, ["encrypt"]);
+      this.#key = crypto.subtle.importKey("raw", this.#key, { name: "AES-GCM" }, false, ["encrypt"]);
     }
     return this.#key;
   }
@@ -88,23 +88,31 @@ export class Encryptor {
     return n;
   }
 
-  async #seal(segments, lastIndex) {
-    const key = await this.#cryptoKey();
-    const out = [];
-    for (let i = 0; i < segments.length; i += IN_FLIGHT) {
-      const batch = segments.slice(i, i + IN_FLIGHT).map((seg, k) => {
-        const j = this.#counter + i + k;
-        if (j > 0xffffffff) throw new RangeError("too many segments (at most 2^32)");
-        return crypto.subtle.encrypt(
-          { name: "AES-GCM", iv: this.#nonce(j, j === lastIndex), additionalData: this.#header, tagLength: 128 },
-          key,
-          seg,
-        );
-      });
-      for (const c of await Promise.all(batch)) out.push(new Uint8Array(c));
-    }
+  /**
+   * Seals `segments` as numbers first, first + 1, …; the numbers are taken now (synchronously),
+   * so calls may overlap and still seal every segment with its own counter.
+   */
+  #seal(segments, lastIndex) {
+    const first = this.#counter;
     this.#counter += segments.length;
-    return out;
+    if (this.#counter - 1 > 0xffffffff) return Promise.reject(new RangeError("too many segments (at most 2^32)"));
+    const keyed = this.#cryptoKey();
+    return (async () => {
+      const key = await keyed;
+      const out = [];
+      for (let i = 0; i < segments.length; i += IN_FLIGHT) {
+        const batch = segments.slice(i, i + IN_FLIGHT).map((seg, k) => {
+          const j = first + i + k;
+          return crypto.subtle.encrypt(
+            { name: "AES-GCM", iv: this.#nonce(j, j === lastIndex), additionalData: this.#header, tagLength: 128 },
+            key,
+            seg,
+          );
+        });
+        for (const c of await Promise.all(batch)) out.push(new Uint8Array(c));
+      }
+      return out;
+    })();
   }
 
   #start(out) {
@@ -114,7 +122,10 @@ export class Encryptor {
     }
   }
 
-  /** Encrypts every full segment known not to be the last; resolves to the output pieces. */
+  /**
+   * Encrypts every full segment known not to be the last; resolves to the output pieces. Calls may
+   * overlap (each takes its segment numbers at once); write their results in call order.
+   */
   async push(bytes) {
     if (this.#finished) throw new Error("PGENC1: the stream is already finished");
     const out = [];
@@ -129,7 +140,10 @@ export class Encryptor {
       from += this.#size;
     }
     this.#pending = all.slice(from);
-    if (segments.length) out.push(...(await this.#seal(segments, -1)));
+    if (segments.length) {
+      const sealed = this.#seal(segments, -1);
+      out.push(...(await sealed));
+    }
     return out;
   }
 
@@ -139,8 +153,9 @@ export class Encryptor {
     const out = [];
     this.#start(out);
     this.#finished = true;
-    out.push(...(await this.#seal([this.#pending], this.#counter)));
+    const sealed = this.#seal([this.#pending], this.#counter);
     this.#pending = new Uint8Array(0);
+    out.push(...(await sealed));
     return out;
   }
 }

@@ -402,12 +402,19 @@ function sinkRole(first) {
       // PBKDF2 (600,000 iterations, WebCrypto) runs while the shard workers start generating.
       const enc = encryption ? await Encryptor.withPassword(encryption.password) : null;
       let written = 0;
+      // One write per chunk: the encryptor's segments (64 KiB each) are joined first.
       const writeAll = (pieces) => {
-        const writes = pieces.map((p) => {
-          written += p.byteLength;
-          return out.write(p);
-        });
-        return writes.length === 1 ? writes[0] : Promise.all(writes);
+        let bytes = pieces[0];
+        if (pieces.length !== 1) {
+          bytes = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
+          let at = 0;
+          for (const p of pieces) {
+            bytes.set(p, at);
+            at += p.byteLength;
+          }
+        }
+        written += bytes.byteLength;
+        return out.write(bytes);
       };
       let encrypting = Promise.resolve();
       let seq = 0;
@@ -421,8 +428,16 @@ function sinkRole(first) {
           if (writeError) break;
           // The credit goes back once the bytes are written: at most `credits` chunks per shard
           // worker exist outside it. A failed write stops the run (checked at the loop's top).
-          // Encrypted chunks are chained in order, so the loop goes on while WebCrypto works.
-          const stored = enc ? (encrypting = encrypting.then(async () => writeAll(await enc.push(bytes)))) : writeAll([bytes]);
+          // Encryption starts at once (overlapping the next chunks'); the writes are chained in
+          // order, so the loop goes on while WebCrypto works.
+          let stored;
+          if (enc) {
+            const sealed = enc.push(bytes);
+            sealed.catch(() => {}); // reported through the chain below
+            stored = encrypting = encrypting.then(async () => writeAll(await sealed));
+          } else {
+            stored = writeAll([bytes]);
+          }
           stored.then(
             () => b.port.postMessage({ type: "credit", n: 1 }),
             (e) => {
