@@ -5,10 +5,11 @@
 //   node edge/fanout.mjs --url http://127.0.0.1:8787 --shards 4 --patients 200000 --seed 42 -o out.ndjson
 //
 // Options: --url U (default http://127.0.0.1:8787), --shards N (default 4), --patients N, --seed S,
-// --preset ID, --format F, --compress none|gzip, --chunk-size N, --config FILE (a JSON scenario,
-// sent with POST), -o FILE (required). Without --seed the script draws one, so every shard shares it.
-// With --compress gzip each shard is a gzip member: the file is a valid multi-member gzip stream
-// whose decompressed bytes equal the single request's; zip cannot be split into shards.
+// --preset ID, --format F, --compress none|gzip, --level 1-9, --chunk-size N, --config FILE (a JSON
+// scenario, sent with POST), -o FILE (required). Without --seed the script draws one, so every
+// shard shares it. With --compress gzip the shards are runs of whole gzip members cut at the
+// 1,000-patient grid (docs/OUTPUT.md): their concatenation is byte-identical to the single
+// request's gzip. Zip shards are zip parts that need the core's merge (docs/OUTPUT.md).
 import { createWriteStream } from "node:fs";
 import { readFile, rm, open } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -16,10 +17,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 
-const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip] [--chunk-size N] [--config FILE] -o FILE";
+const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip] [--level 1-9] [--chunk-size N] [--config FILE] -o FILE";
 
 function parseArgs(argv) {
-  const known = ["url", "shards", "patients", "seed", "preset", "format", "compress", "chunk-size", "config", "o"];
+  const known = ["url", "shards", "patients", "seed", "preset", "format", "compress", "level", "chunk-size", "config", "o"];
   const flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -28,14 +29,14 @@ function parseArgs(argv) {
     flags[name] = argv[++i];
   }
   if (!flags.o) throw new Error(`-o FILE is required\n${USAGE}`);
-  if (flags.compress === "zip") throw new Error("--compress zip cannot be sharded (one zip covers a whole run)");
+  if (flags.compress === "zip") throw new Error("--compress zip: shards are zip parts that need the core's merge (docs/OUTPUT.md); use gzip");
   return flags;
 }
 
 /** The shard requests' common parameters; draws a seed when none is given. */
 function baseQuery(flags) {
   const q = new URLSearchParams();
-  for (const [flag, param] of [["preset", "preset"], ["patients", "patients"], ["format", "format"], ["compress", "compress"], ["chunk-size", "chunk_size"]]) {
+  for (const [flag, param] of [["preset", "preset"], ["patients", "patients"], ["format", "format"], ["compress", "compress"], ["level", "level"], ["chunk-size", "chunk_size"]]) {
     if (flags[flag] !== undefined) q.set(param, flags[flag]);
   }
   q.set("seed", flags.seed ?? randomBytes(8).readBigUInt64BE().toString());

@@ -6,7 +6,7 @@
 
 const FORMATS = ["ndjson", "json", "json-wrapped", "csv", "xml", "fhir-r4"];
 const COMPRESSIONS = ["none", "gzip", "zip"];
-const QUERY_PARAMETERS = ["preset", "patients", "seed", "format", "compress", "chunk_size", "shard", "range"];
+const QUERY_PARAMETERS = ["preset", "patients", "seed", "format", "compress", "level", "chunk_size", "shard", "range"];
 const MAX_TOTAL_PATIENTS = 2n ** 40n;
 const MAX_SEED = 2n ** 64n - 1n;
 const MAX_CHUNK_SIZE = 2n ** 32n - 1n;
@@ -66,6 +66,8 @@ function parseQuery(url) {
     if (COMPRESSIONS.includes(compress)) options.compression = compress;
     else fail("compress", `unknown compression "${compress}"; use ${COMPRESSIONS.join(", ")}`);
   }
+  const level = unsigned("level", { min: 1n, max: 9n });
+  if (level !== undefined) options.compressionLevel = Number(level);
   const patients = unsigned("patients", { min: 1n, max: MAX_TOTAL_PATIENTS });
   if (patients !== undefined) options.patients = Number(patients);
   const seed = unsigned("seed", { max: MAX_SEED });
@@ -135,14 +137,36 @@ async function readScenario(request) {
   return value;
 }
 
-/** First index of shard k of n over N patients: ⌊(2kN + n) / (2n)⌋ (docs/OUTPUT.md). */
+/**
+ * First index of shard k of n over N patients, on the 1,000-patient compression grid
+ * (docs/OUTPUT.md; mirrors `patientgen::shard_range`, whose export replaces this copy).
+ */
 function shardStart(k, n, total) {
-  return Number((2n * BigInt(k) * BigInt(total) + BigInt(n)) / (2n * BigInt(n)));
+  const blocks = (BigInt(total) + 999n) / 1000n;
+  const b = (2n * BigInt(k) * blocks + BigInt(n)) / (2n * BigInt(n));
+  return Number(b * 1000n < BigInt(total) ? b * 1000n : BigInt(total));
+}
+
+/**
+ * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` with a
+ * non-zero weight; an explicit `gzip;q=0` refuses it).
+ */
+export function acceptsGzip(header) {
+  if (!header) return false;
+  let star = false;
+  for (const item of header.split(",")) {
+    const [coding, ...params] = item.trim().toLowerCase().split(";").map((x) => x.trim());
+    const q = params.find((p) => p.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (coding === "gzip" || coding === "x-gzip") return weight > 0;
+    if (coding === "*") star = weight > 0;
+  }
+  return star;
 }
 
 /** The option name the engine reports, as the query parameter it came from. */
 function queryPath(path, message, options) {
-  const names = { compression: "compress", chunkSize: "chunk_size", "shard.index": "shard", "shard.count": "shard" };
+  const names = { compression: "compress", compressionLevel: "level", chunkSize: "chunk_size", "shard.index": "shard", "shard.count": "shard" };
   if (names[path]) return names[path];
   if (path === "" && options.range && /^range /.test(message)) return "range";
   if (path.startsWith("range[")) return "range";
@@ -164,8 +188,12 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
     return Number.isSafeInteger(n) && n >= 0 ? n : DEFAULT_MAX_PATIENTS;
   }
 
-  /** Builds the run; throws RequestError for anything the client got wrong. */
-  function prepare(scenario, query, env) {
+  /**
+   * Builds the run; throws RequestError for anything the client got wrong. `encoding: "gzip"`
+   * (negotiated for uncompressed output) compresses the body with the core's gzip (the same
+   * members as `compress=gzip`) while the type and file name stay the format's.
+   */
+  function prepare(scenario, query, env, encoding) {
     const { options } = query;
     let resolved;
     let gen;
@@ -203,7 +231,13 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
     const preset = safeName(scenario.preset ?? (query.post ? "custom" : "default"));
     const ext = gen.fileName.slice(gen.fileName.indexOf("."));
     const fileName = `patientgen-${preset}-${total}-seed${gen.seed}${part}${ext}`;
-    return { gen, total, count, start, fileName };
+    const contentType = gen.contentType;
+    if (encoding === "gzip") {
+      const seed = gen.seed;
+      gen.free();
+      gen = new Generator(scenario, { ...options, seed, compression: "gzip" });
+    }
+    return { gen, total, count, start, fileName, contentType };
   }
 
   /**
@@ -275,9 +309,12 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
     } else if (query.preset !== undefined) {
       scenario = { preset: query.preset };
     }
-    const run = prepare(scenario, query, env);
+    const encoding = query.options.compression === "none" && acceptsGzip(request.headers.get("Accept-Encoding")) ? "gzip" : undefined;
+    const run = prepare(scenario, query, env, encoding);
     const headers = {
-      "Content-Type": run.gen.contentType,
+      ...(encoding ? { "Content-Encoding": encoding } : {}),
+      Vary: "Accept-Encoding",
+      "Content-Type": run.contentType,
       "Content-Disposition": `attachment; filename="${run.fileName}"`,
       "X-Patientgen-Seed": run.gen.seed,
       "X-Patientgen-Patients": String(run.count),
@@ -289,7 +326,12 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
       run.gen.free();
       return new Response(null, { status: 200, headers });
     }
-    return new Response(body(run.gen, query.options.format), { status: 200, headers });
+    // A gzip body is encoded already: workerd must pass it through, not encode it again.
+    return new Response(body(run.gen, query.options.format), {
+      status: 200,
+      encodeBody: encoding ? "manual" : "automatic",
+      headers,
+    });
   }
 
   function routeFor(request, url, env) {

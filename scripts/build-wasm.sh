@@ -18,11 +18,11 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
 fi
 
 # The `wasm` profile: release, with the dependencies optimised for size (Cargo.toml).
-cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
+RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
 .tools/bin/wasm-bindgen --target web --out-dir pkg --out-name patientgen \
   target/wasm32-unknown-unknown/wasm/patientgen.wasm
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types pkg/patientgen_bg.wasm -o pkg/patientgen_bg.wasm
+  --enable-mutable-globals --enable-reference-types --enable-simd pkg/patientgen_bg.wasm -o pkg/patientgen_bg.wasm
 raw=$(stat -c %s pkg/patientgen_bg.wasm)
 gz=$(gzip -9 -c pkg/patientgen_bg.wasm | wc -c)
 echo "pkg/patientgen_bg.wasm: $raw bytes raw, $gz bytes gzipped" >&2

@@ -49,8 +49,8 @@ pub use civil::Date;
 pub use config::{parse_scenario, ConfigError, ConfigErrors, Resolved, Scenario};
 pub use format::{Format, OUTPUT_VERSION};
 pub use job::{
-    shard_range, ChunkReport, Counters, Job, JobError, JobOptions, RunError, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_SIZE,
-    MAX_CHUNK_BYTES,
+    block_range, shard_range, ChunkReport, Counters, Job, JobError, JobOptions, RunError, BLOCK_PATIENTS,
+    DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION_LEVEL, MAX_CHUNK_BYTES,
 };
 pub use metrics::Metrics;
 pub use sink::Compression;

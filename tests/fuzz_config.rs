@@ -933,7 +933,6 @@ fn job_limits_are_typed_errors() {
     assert!(matches!(err(reversed), JobError::Range { start: 50, .. }));
     assert!(matches!(shard_range(100, 3, 3), Err(JobError::Shard { index: 3, count: 3 })));
     assert!(matches!(shard_range(100, 0, 0), Err(JobError::Shard { .. })));
-    let zip_range =
-        JobOptions { range: Some(0..50), compression: patientgen::Compression::Zip, ..JobOptions::default() };
-    assert!(matches!(err(zip_range), JobError::Unsupported(_)));
+    let level = JobOptions { compression_level: 0, compression: patientgen::Compression::Zip, ..JobOptions::default() };
+    assert!(matches!(err(level), JobError::Level(0)));
 }

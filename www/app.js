@@ -44,7 +44,7 @@ function buildStaticForm() {
   $("export-config").addEventListener("click", exportConfig);
 
   $("o-workers").value = String(navigator.hardwareConcurrency || 1);
-  for (const id of ["o-format", "o-compress", "o-workers", "o-encrypt", "o-password", "o-save"]) {
+  for (const id of ["o-format", "o-compress", "o-level", "o-workers", "o-encrypt", "o-password", "o-save"]) {
     $(id).addEventListener("input", () => {
       updateRunControls();
       updateFileName();

@@ -11,9 +11,12 @@ export function outputOptions() {
   const format = $("o-format").value;
   const compression = $("o-compress").value;
   const encrypt = $("o-encrypt").checked;
-  const single = compression !== "none" || encrypt;
+  const level = Number($("o-level").value) || 6;
+  // gzip members and encryption segments are produced in parallel (docs/OUTPUT.md); a zip still
+  // needs one worker (its parts' merge is not exported to the page yet).
+  const single = compression === "zip";
   const asked = Math.max(1, Math.min(64, Math.floor(Number($("o-workers").value) || 1)));
-  return { format, compression, encrypt, password: $("o-password").value, workers: single ? 1 : asked, single };
+  return { format, compression, level, encrypt, password: $("o-password").value, workers: single ? 1 : asked, single };
 }
 
 export function currentSeed() {
@@ -69,8 +72,9 @@ export function updateRunControls() {
   $("generate").disabled = running || !state.module || !state.resolved || pwBad || !!state.starting;
   $("cancel").disabled = !running;
   $("o-workers-hint").textContent = o.single
-    ? "Compressed or encrypted output: one worker runs the whole job."
+    ? "zip output: one worker runs the whole job."
     : `${navigator.hardwareConcurrency || 1} cores available.`;
+  $("o-level").disabled = running || o.compression === "none";
   for (const id of ["o-format", "o-compress", "o-workers", "o-save", "o-encrypt", "preset", "import-file"]) {
     $(id).disabled = running;
   }

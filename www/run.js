@@ -12,6 +12,9 @@ import { drawCharts } from "./charts.js";
 
 export const UNCOMPRESSED_CHUNK_BYTES = 2 << 20; // per chunk of a shard worker
 export const SHARD_CREDITS = 8; // chunks a shard worker may hold ahead of the writer
+// With gzip most chunks carry a few bytes (a member is emitted at each 1,000-patient block end), so
+// a worker may run further ahead at the same memory: a whole 4,000-patient range, FHIR included.
+export const COMPRESSED_SHARD_CREDITS = 64;
 
 // Runs whose output is expected above this size ask for persistent storage first (browser storage
 // that is not persistent may be evicted under storage pressure).
@@ -116,9 +119,11 @@ export async function startRun() {
   );
   requestPreview();
 
+  // The shard workers generate (and compress); the sink encrypts the ordered stream with WebCrypto.
   const options = o.single
-    ? { format: o.format, compression: o.compression, ...(o.encrypt ? { encryption: { password: o.password } } : {}) }
-    : { format: o.format, chunkBytes: UNCOMPRESSED_CHUNK_BYTES, chunkSize: 1_000_000 };
+    ? { format: o.format, compression: o.compression, compressionLevel: o.level }
+    : { format: o.format, compression: o.compression, compressionLevel: o.level, chunkBytes: UNCOMPRESSED_CHUNK_BYTES, chunkSize: 1_000_000 };
+  const credits = o.compression === "gzip" ? COMPRESSED_SHARD_CREDITS : SHARD_CREDITS;
   const sink = new Worker(workerUrl(), { type: "module", name: "patientgen-sink" });
   run.sink = sink;
   const ports = [];
@@ -127,7 +132,7 @@ export async function startRun() {
     const w = new Worker(workerUrl(), { type: "module", name: `patientgen-shard-${i}` });
     w.onerror = (ev) => finish("error", { message: ev.message || "worker failed to start" });
     w.postMessage(
-      { role: "shard", module: state.module, config: state.text, options, credits: SHARD_CREDITS, port: ch.port1 },
+      { role: "shard", module: state.module, config: state.text, options, credits, port: ch.port1 },
       [ch.port1],
     );
     run.shards.push(w);
@@ -149,7 +154,9 @@ export async function startRun() {
       total,
       days,
       whole: o.single || o.workers === 1,
-      credits: SHARD_CREDITS,
+      encryption: o.encrypt ? { password: o.password } : null,
+      credits,
+      grid: o.compression !== "none",
       chunkBytes: UNCOMPRESSED_CHUNK_BYTES,
       target: sinkTarget,
     },

@@ -463,6 +463,67 @@ impl Encryptor {
     }
 }
 
+/// Seals PGENC1 segments by index, for workers that encrypt their part of one stream in
+/// parallel: segment `j` holds plaintext bytes `[j·S, (j+1)·S)` of the stream (S = the segment
+/// size), so a worker that knows the byte offset of its data seals whole segments on its own. The
+/// stream is the header ([`SegmentSealer::header`]) followed by the sealed segments in index
+/// order; only the last one has `last` set (an empty plaintext is one empty last segment). The
+/// bytes are exactly [`Encryptor`]'s.
+#[derive(Clone)]
+pub struct SegmentSealer {
+    cipher: Aes256Gcm,
+    header: [u8; HEADER_LEN],
+    prefix: [u8; 7],
+    segment: u32,
+}
+
+impl fmt::Debug for SegmentSealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SegmentSealer").field("segment", &self.segment).finish_non_exhaustive()
+    }
+}
+
+impl SegmentSealer {
+    /// Validates the parameters and derives the key once (for a password, this runs the KDF).
+    pub fn new(params: &EncryptionParams) -> Result<Self, CryptoError> {
+        params.validate()?;
+        Ok(SegmentSealer {
+            cipher: cipher_of(&params.secret, &params.header_fields())?,
+            header: params.header(),
+            prefix: params.nonce_prefix,
+            segment: params.segment_size,
+        })
+    }
+
+    /// The stream's header.
+    pub fn header(&self) -> &[u8; HEADER_LEN] {
+        &self.header
+    }
+
+    /// Plaintext bytes per segment.
+    pub fn segment_size(&self) -> u32 {
+        self.segment
+    }
+
+    /// Appends segment `index` (ciphertext then tag) of `plaintext` (at most one segment; exactly
+    /// one unless `last`) to `out`.
+    pub fn seal(&self, index: u64, plaintext: &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), CryptoError> {
+        if plaintext.len() > self.segment as usize || (!last && plaintext.len() != self.segment as usize) {
+            return Err(CryptoError::SegmentSize(plaintext.len() as u32));
+        }
+        let j = u32::try_from(index).map_err(|_| CryptoError::TooManySegments)?;
+        let n = nonce(&self.prefix, j, last);
+        let start = out.len();
+        out.extend_from_slice(plaintext);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(Nonce::from_slice(&n), &self.header, &mut out[start..])
+            .map_err(|_| CryptoError::SegmentSize(plaintext.len() as u32))?;
+        out.extend_from_slice(&tag);
+        Ok(())
+    }
+}
+
 impl Transform for Encryptor {
     fn chunk(&mut self, input: &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), SinkError> {
         self.update(input, out)?;

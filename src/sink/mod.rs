@@ -7,9 +7,11 @@ pub mod encrypt;
 pub mod gzip;
 pub mod zip;
 
-pub use encrypt::{decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret};
-pub use gzip::GzipTransform;
-pub use zip::{ZipContainer, ZipTransform, ZipWriter};
+pub use encrypt::{
+    decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret, SegmentSealer,
+};
+pub use gzip::{gzip_member, GzipBlocks, GzipTransform};
+pub use zip::{merge_zip_parts, zip_merge_plan, ZipBlocks, ZipPart, ZipPartEntry, ZipPiece};
 
 /// Compression of the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -17,9 +19,9 @@ pub enum Compression {
     /// None.
     #[default]
     None,
-    /// gzip (RFC 1952), sync-flushed at every chunk boundary.
+    /// gzip (RFC 1952): one member per block of patients (`job::BLOCK_PATIENTS`).
     Gzip,
-    /// A streamed zip container.
+    /// A streamed zip container (a zip part for a job over part of the run).
     Zip,
 }
 
@@ -56,7 +58,7 @@ pub trait Transform: Send {
     fn chunk(&mut self, input: &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), SinkError>;
 }
 
-/// The gzip transform (10.1) at the default level.
+/// A single-member gzip transform at the default level (the whole stream as one member).
 pub fn gzip_transform() -> Box<dyn Transform> {
     Box::new(GzipTransform::new())
 }

@@ -234,6 +234,13 @@ impl Engine {
             opts.compression =
                 Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
         }
+        let level = get(&options, "compressionLevel");
+        if !level.is_undefined() {
+            opts.compression_level = u64_of(&level)
+                .filter(|v| (1..=9).contains(v))
+                .ok_or_else(|| option_error("compressionLevel", "must be an integer 1 … 9"))?
+                as u32;
+        }
         let raw = get(&options, "csvRaw");
         if !raw.is_undefined() {
             opts.csv_raw = raw.as_bool().ok_or_else(|| option_error("csvRaw", "must be true or false"))?;

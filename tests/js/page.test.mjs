@@ -3,9 +3,9 @@
 // The page's output is read back from OPFS inside the page and compared by SHA-256 with the native CLI.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -197,15 +197,46 @@ for (const [format, workers] of [
   });
 }
 
-test("gzip (one worker running the whole job, started from the keyboard) equals the CLI's gzip", async () => {
+test("gzip on 1, 2 and 4 workers (started from the keyboard) equals the CLI's gzip, at levels 6 and 1", async () => {
   const { page, errors } = await openPage();
   await setScenario(page, { preset: "peacekeeping", patients: 15000, seed: 3 });
+  for (const [level, workers] of [[6, 1], [6, 2], [6, 4], [1, 2]]) {
+    await setOutput(page, { compression: "gzip", workers });
+    await page.selectOption("#o-level", String(level));
+    assert.match(await page.locator("#o-workers-hint").textContent(), /cores available/);
+    const run = await runToEnd(page, { keyboard: true });
+    assert.equal(run.name, "patientgen-peacekeeping-15000-seed3.ndjson.gz");
+    const expected = nativeSha(["--preset", "peacekeeping", "--patients", "15000", "--seed", "3", "--compress", "gzip", "--level", String(level)]);
+    assert.equal(await opfsSha(page, run.name), expected, `level ${level}, ${workers} workers`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("encrypted gzip on 2 workers (WebCrypto in the sink) opens in the independent Python decryptor to the CLI's gzip", async () => {
+  const { page, errors } = await openPage();
+  await setScenario(page, { preset: "peacekeeping", patients: 6000, seed: 9 });
   await setOutput(page, { compression: "gzip", workers: 2 });
-  assert.match(await page.locator("#o-workers-hint").textContent(), /one worker/);
-  const run = await runToEnd(page, { keyboard: true });
-  assert.equal(run.name, "patientgen-peacekeeping-15000-seed3.ndjson.gz");
-  const expected = nativeSha(["--preset", "peacekeeping", "--patients", "15000", "--seed", "3", "--compress", "gzip"]);
-  assert.equal(await opfsSha(page, run.name), expected);
+  await page.check("#o-encrypt");
+  await page.fill("#o-password", "page password 1");
+  const run = await runToEnd(page);
+  assert.equal(run.name, "patientgen-peacekeeping-6000-seed9.ndjson.gz.pgenc");
+  const b64 = await page.evaluate(async (n) => {
+    const dir = await navigator.storage.getDirectory();
+    const bytes = new Uint8Array(await (await (await dir.getFileHandle(n)).getFile()).arrayBuffer());
+    await dir.removeEntry(n);
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, run.name);
+  const file = join(work, "page.pgenc");
+  writeFileSync(file, Buffer.from(b64, "base64"));
+  const py = spawnSync("python3", [join(root, "tests/decrypt_pgenc1.py"), file, `${file}.out`], {
+    env: { ...process.env, PATIENTGEN_PASSWORD: "page password 1" },
+  });
+  assert.equal(py.status, 0, String(py.stderr));
+  const expected = nativeSha(["--preset", "peacekeeping", "--patients", "6000", "--seed", "9", "--compress", "gzip"]);
+  assert.equal(sha(readFileSync(`${file}.out`)), expected);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -142,6 +142,9 @@ struct GenerateArgs {
     /// Compression.
     #[arg(long, value_enum, default_value = "none")]
     compress: CompressArg,
+    /// DEFLATE level of --compress gzip/zip: 1 (fastest) … 9 (smallest).
+    #[arg(long, default_value_t = patientgen::DEFAULT_COMPRESSION_LEVEL, value_parser = clap::value_parser!(u32).range(1..=9))]
+    level: u32,
     /// Encrypt the output (PGENC1: AES-256-GCM, PBKDF2-HMAC-SHA256 or Argon2id); appends `.pgenc` by convention.
     #[arg(long)]
     encrypt: bool,
@@ -668,6 +671,7 @@ fn generate(args: GenerateArgs) -> i32 {
         chunk_size: args.chunk_size,
         range: range.clone(),
         compression: compression_of(args.compress),
+        compression_level: args.level,
         csv_raw: args.csv_raw,
         ..JobOptions::default()
     };
