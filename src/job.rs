@@ -43,6 +43,8 @@ pub struct JobOptions {
     /// CSV: write formula-like text cells unchanged instead of neutralising them
     /// (docs/OUTPUT.md, [`format::csv`]).
     pub csv_raw: bool,
+    /// Deflate level 1–9 of gzip and zip output (default 6, zlib's default).
+    pub compression_level: u32,
 }
 
 impl Default for JobOptions {
@@ -56,6 +58,7 @@ impl Default for JobOptions {
             encryption: None,
             calibration: false,
             csv_raw: false,
+            compression_level: 6,
         }
     }
 }
@@ -151,8 +154,10 @@ impl Counters {
 pub struct ChunkReport {
     /// Records in the chunk.
     pub patients: u64,
-    /// Bytes appended to the caller's buffer.
+    /// Bytes appended to the caller's buffer (after compression and encryption).
     pub bytes: usize,
+    /// Bytes the record writer produced for the chunk (before compression and encryption).
+    pub serialized: u64,
     /// Whether the job is finished (nothing more will be produced).
     pub done: bool,
 }
@@ -350,9 +355,10 @@ impl Job {
     /// an empty report with `done = true`.
     pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> Result<ChunkReport, JobError> {
         if self.done {
-            return Ok(ChunkReport { patients: 0, bytes: 0, done: true });
+            return Ok(ChunkReport { patients: 0, bytes: 0, serialized: 0, done: true });
         }
         let before = out.len();
+        let serialized_before = self.counters.bytes_serialized;
         let (n, last) = if self.transforms.is_empty() && self.zip.is_none() {
             self.fill(out)
         } else {
@@ -412,7 +418,8 @@ impl Job {
         self.counters.bytes_output += bytes as u64;
         self.counters.chunks += 1;
         self.done = last;
-        Ok(ChunkReport { patients: n, bytes, done: last })
+        let serialized = self.counters.bytes_serialized - serialized_before;
+        Ok(ChunkReport { patients: n, bytes, serialized, done: last })
     }
 
     /// A buffer capacity that holds a chunk without regrowing: the byte budget plus room for the

@@ -25,6 +25,7 @@ pub mod data;
 pub mod format;
 pub mod job;
 pub mod metrics;
+pub mod options;
 pub mod out;
 pub mod patient;
 pub mod plan;
@@ -39,6 +40,7 @@ pub use config::{parse_scenario, ConfigError, ConfigErrors, Resolved, Scenario};
 pub use format::{Format, OUTPUT_VERSION};
 pub use job::{shard_range, ChunkReport, Counters, Job, JobError, JobOptions};
 pub use metrics::Metrics;
+pub use options::{OptionError, OptionErrorKind, RunOptions};
 pub use sink::Compression;
 
 /// The generator's full version (run information only; output bytes carry [`OUTPUT_VERSION`]).
