@@ -740,7 +740,7 @@ pub fn warfare_types() -> Vec<String> {
 pub fn nations() -> Array {
     crate::data::vocab::Nation::ALL
         .iter()
-        .map(|n| JsValue::from(js_options(&[("code", n.as_str().into()), ("name", n.name().into())])))
+        .map(|n| js_options(&[("code", n.as_str().into()), ("name", n.name().into())]))
         .collect()
 }
 

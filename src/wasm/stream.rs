@@ -28,7 +28,7 @@ pub(crate) async fn yield_to_event_loop() {
     let scheduler = get(&global, "scheduler");
     if scheduler.is_object() {
         if let Ok(f) = get(&scheduler, "yield").dyn_into::<Function>() {
-            if let Ok(p) = f.call0(&scheduler).and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from)) {
+            if let Ok(p) = f.call0(&scheduler).and_then(|p| p.dyn_into::<Promise>()) {
                 let _ = JsFuture::from(p).await;
                 return;
             }
