@@ -8,9 +8,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use patientgen::format::{self, Format, RunMeta};
-use patientgen::patient::record::{EventContext, PatientRecord};
-use patientgen::patient::PatientGenerator;
-use patientgen::plan::Plan;
+use patientgen::internals::patient::record::PatientRecord;
+use patientgen::internals::patient::PatientGenerator;
+use patientgen::internals::plan::EventContext;
+use patientgen::internals::plan::Plan;
 use patientgen::sink::{EncryptionParams, Encryptor, GzipTransform, Transform};
 use patientgen::{parse_scenario, Job, JobOptions, Resolved};
 

@@ -23,5 +23,7 @@ const worker :Workerd.Worker = (
   bindings = [
     # Patients one request may produce; unset → 1,000,000 (edge/handler.mjs).
     (name = "MAX_PATIENTS", fromEnvironment = "PATIENTGEN_MAX_PATIENTS"),
+    # Allowed CORS origin: "*" (unset), a comma-separated list of origins, or "none".
+    (name = "CORS_ORIGIN", fromEnvironment = "PATIENTGEN_CORS_ORIGIN"),
   ],
 );

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fetches one dataset from the edge worker as N shards in parallel (`?shard=K/N`) and writes their
-// concatenation: the same bytes as one `GET /generate` with the same parameters (DOMAIN.md §1, §9).
+// concatenation: the same bytes as one `GET /generate` with the same parameters (docs/OUTPUT.md).
 //
 //   node edge/fanout.mjs --url http://127.0.0.1:8787 --shards 4 --patients 200000 --seed 42 -o out.ndjson
 //

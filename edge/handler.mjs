@@ -1,4 +1,4 @@
-// The edge worker's request handler (DESIGN.md §3.3), independent of the runtime: `makeHandler(pg)`
+// The edge worker's request handler (edge/README.md), independent of the runtime: `makeHandler(pg)`
 // takes an initialised patientgen package entry (workerd, Deno, Node) and returns a module worker
 // `{ fetch(request, env, ctx) }`. The metrics accumulator (the package's `MetricsRegistry`: the core's
 // exposition, src/metrics.rs) lives in the handler, so one handler made at module scope counts every
@@ -257,25 +257,31 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
       scenario = { preset: query.preset };
     }
     const run = prepare(scenario, query, env);
-    return new Response(body(run.gen, query.options.format), {
-      status: 200,
-      headers: {
-        "Content-Type": run.gen.contentType,
-        "Content-Disposition": `attachment; filename="${run.fileName}"`,
-        "X-Patientgen-Seed": run.gen.seed,
-        "X-Patientgen-Patients": String(run.count),
-        "X-Patientgen-Range": `${run.start}..${run.start + run.count}/${run.total}`,
-        "Cache-Control": "no-store",
-      },
-    });
+    const headers = {
+      "Content-Type": run.gen.contentType,
+      "Content-Disposition": `attachment; filename="${run.fileName}"`,
+      "X-Patientgen-Seed": run.gen.seed,
+      "X-Patientgen-Patients": String(run.count),
+      "X-Patientgen-Range": `${run.start}..${run.start + run.count}/${run.total}`,
+      "Cache-Control": "no-store",
+    };
+    if (request.method === "HEAD") {
+      // The headers only: the generator was set up for them and produces no chunk.
+      run.gen.free();
+      return new Response(null, { status: 200, headers });
+    }
+    return new Response(body(run.gen, query.options.format), { status: 200, headers });
   }
 
   function routeFor(request, url, env) {
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const only = (methods, handle) => {
-      if (methods.includes(request.method)) return handle();
+      // HEAD is answered like GET (without a body), OPTIONS as a CORS preflight.
+      const allowed = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+      if (request.method === "OPTIONS") return preflight(allowed);
+      if (methods.includes(request.method) || (request.method === "HEAD" && methods.includes("GET"))) return handle();
       metrics.observeRejection(405);
-      return json(405, { errors: [{ path: "", message: `method ${request.method} not allowed on ${path}` }] }, { Allow: methods.join(", ") });
+      return json(405, { errors: [{ path: "", message: `method ${request.method} not allowed on ${path}` }] }, { Allow: allowed });
     };
     switch (path) {
       case "/generate":
@@ -296,8 +302,7 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
     }
   }
 
-  return {
-    /** The module worker's fetch handler. */
+  const inner = {
     async fetch(request, env = {}, _ctx) {
       const url = new URL(request.url);
       try {
@@ -312,7 +317,65 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
         return json(500, { errors: [{ path: "", message: String(e?.message ?? e) }] });
       }
     },
+  };
+
+  return {
+    /** The module worker's fetch handler: the routes, with CORS headers and HEAD bodies dropped. */
+    async fetch(request, env = {}, ctx) {
+      return withCors(await inner.fetch(request, env, ctx), request, env);
+    },
     /** The isolate's accumulated metrics, a `MetricsRegistry` (for tests and embedding). */
     metrics,
   };
+}
+
+// ---- CORS ------------------------------------------------------------------------------------
+
+/** Allowed origin when the `CORS_ORIGIN` binding is absent: any (the data is synthetic and public). */
+export const DEFAULT_CORS_ORIGIN = "*";
+/** How long a browser may cache a preflight, in seconds: Chromium's upper limit (2 h). */
+export const CORS_MAX_AGE = 7200;
+const EXPOSED_HEADERS = "Content-Disposition, X-Patientgen-Seed, X-Patientgen-Patients, X-Patientgen-Range";
+
+/** A 204 answer to an OPTIONS request (CORS preflight); `allowed` lists the path's methods. */
+function preflight(allowed) {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      Allow: allowed,
+      "Access-Control-Allow-Methods": allowed,
+      "Access-Control-Allow-Headers": "Content-Type",
+      "Access-Control-Max-Age": String(CORS_MAX_AGE),
+    },
+  });
+}
+
+/**
+ * The `Access-Control-Allow-Origin` value for a request: `CORS_ORIGIN` is `*` (any origin, the
+ * default), a comma-separated list of origins (the request's `Origin` when listed, else none) or
+ * empty / `none` (no CORS headers).
+ */
+export function allowedOrigin(request, env) {
+  const setting = String(env?.CORS_ORIGIN ?? DEFAULT_CORS_ORIGIN).trim();
+  if (setting === "" || setting === "none") return null;
+  if (setting === "*") return "*";
+  const origin = request.headers.get("Origin");
+  return origin !== null && setting.split(",").map((s) => s.trim()).includes(origin) ? origin : null;
+}
+
+/** The response with the CORS headers for this request added (and no body for a HEAD request). */
+function withCors(response, request, env) {
+  const origin = allowedOrigin(request, env);
+  const setting = String(env?.CORS_ORIGIN ?? DEFAULT_CORS_ORIGIN).trim();
+  const headers = new Headers(response.headers);
+  // A list answers differently per Origin: caches must key on it.
+  if (setting !== "*" && setting !== "" && setting !== "none") headers.append("Vary", "Origin");
+  if (origin !== null) {
+    headers.set("Access-Control-Allow-Origin", origin);
+    headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+  } else if (request.method === "OPTIONS" && response.status === 204) {
+    for (const h of ["Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"]) headers.delete(h);
+  }
+  const body = request.method === "HEAD" ? null : response.body;
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

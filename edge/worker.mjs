@@ -1,4 +1,4 @@
-// The edge worker (DESIGN.md §3.3) for workerd and Cloudflare Workers: the package's `workerd`
+// The edge worker (edge/README.md) for workerd and Cloudflare Workers: the package's `workerd`
 // entry (the .wasm imported as a WebAssembly.Module, initialised on import) behind the handler.
 // One handler per isolate, made at module scope, so /metrics counts every request it served.
 import * as pg from "../js/workerd.js";

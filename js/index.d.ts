@@ -1,4 +1,4 @@
-// Types of the patientgen npm package (DESIGN.md §3.2).
+// Types of the patientgen npm package (README.md, docs/SCENARIO.md, docs/FIELDS.md).
 
 /** One configuration problem. */
 export interface ConfigProblem {
@@ -17,8 +17,12 @@ export class ConfigError extends Error {
   readonly errors: ConfigProblem[];
 }
 
-/** A scenario: a JSON object (or its text) in any accepted shape (DOMAIN.md §2). */
-export type ScenarioInput = Record<string, unknown> | string;
+import type { Scenario } from "./scenario.js";
+export type { Scenario, PresetId } from "./scenario.js";
+export type { PatientRecord } from "./record.js";
+
+/** A scenario: an object (every key in docs/SCENARIO.md) or its JSON text. */
+export type ScenarioInput = Scenario | string;
 
 export type Format = "ndjson" | "json" | "json-wrapped" | "csv" | "xml" | "fhir-r4";
 export type Compression = "none" | "gzip" | "zip";
@@ -101,14 +105,6 @@ export interface ChunkReport {
   perDay: number[];
 }
 
-/** An abort signal (the WHATWG `AbortSignal`; structural, so no DOM lib is needed). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: "abort", listener: () => void): void;
-  removeEventListener(type: "abort", listener: () => void): void;
-}
-
 /** A Node `stream.Writable` (e.g. `fs.createWriteStream(f)`), which `pipeTo` accepts in Node. */
 export interface NodeWritableLike {
   write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
@@ -116,14 +112,8 @@ export interface NodeWritableLike {
   end(callback?: () => void): unknown;
 }
 
-/** A WHATWG `WritableStream` (structural, so no DOM lib is needed). */
-export interface WritableStreamLike {
-  getWriter(): unknown;
-  readonly locked: boolean;
-}
-
 export interface PipeOptions {
-  signal?: AbortSignalLike;
+  signal?: AbortSignal;
   onProgress?: (counters: Counters) => void;
   /** Leave the writable open at the end. */
   preventClose?: boolean;
@@ -155,9 +145,9 @@ export class Generator implements AsyncIterable<Uint8Array> {
    * Writes every chunk into `writable` (a WritableStream, or in Node a stream.Writable), honouring
    * backpressure; resolves once it is closed (a file: flushed); rejects with an AbortError on abort.
    */
-  pipeTo(writable: WritableStreamLike | NodeWritableLike, options?: PipeOptions): Promise<void>;
+  pipeTo(writable: WritableStream<Uint8Array> | NodeWritableLike, options?: PipeOptions): Promise<void>;
   /** A pull-based stream: nothing is generated before it is read. */
-  readable(options?: { signal?: AbortSignalLike }): ReadableStream<Uint8Array>;
+  readable(options?: { signal?: AbortSignal }): ReadableStream<Uint8Array>;
   /** The records as plain objects, each equal to `JSON.parse` of its NDJSON line. */
   records(): AsyncIterableIterator<Record<string, unknown>>;
   /** The next chunk, or undefined at the end (synchronous). */
@@ -215,7 +205,7 @@ export interface PresetInfo {
 }
 
 /** Initialises the WebAssembly module (browser entry; a no-op in Node, workerd and Deno). */
-export default function init(input?: string | URL | ArrayBuffer | ArrayBufferView | object): Promise<unknown>;
+export default function init(input?: Request | string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module): Promise<unknown>;
 /** Validates a scenario; returns the resolved configuration or throws a ConfigError. */
 export function validateConfig(config: ScenarioInput): Record<string, unknown>;
 /** The shipped presets. */
@@ -310,4 +300,20 @@ export const LIMITS: {
  * refused header, a wrong password, tampering, truncation or reordering, and with an AbortError
  * as soon as `signal` aborts (the key derivation included). Buffers at most one segment.
  */
-export function decryptStream(password: string, options?: { signal?: AbortSignalLike }): TransformStream<Uint8Array, Uint8Array>;
+export function decryptStream(password: string, options?: { signal?: AbortSignal }): TransformStream<Uint8Array, Uint8Array>;
+
+// Web platform types used above, declared here empty so that a project compiled without the DOM
+// lib (a Node-only tsconfig with `skipLibCheck: false`) type-checks. With the DOM lib or
+// @types/node these declarations merge with the full ones and change nothing.
+declare global {
+  interface AbortSignal {}
+  interface ReadableStream<R = any> {}
+  interface WritableStream<W = any> {}
+  interface TransformStream<I = any, O = any> {}
+  interface Request {}
+  interface Response {}
+  interface URL {}
+  namespace WebAssembly {
+    interface Module {}
+  }
+}

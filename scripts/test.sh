@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "install: Python test readers (python-stdnum, cryptography >= 44 for Argon2id, prometheus_client)"
-python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check python-stdnum 'cryptography>=44' prometheus_client
-import stdnum, cryptography, prometheus_client  # noqa: F401
+step "install: Python test readers (python-stdnum, cryptography >= 44 for Argon2id, prometheus_client, jsonschema, pandas, duckdb)"
+python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check python-stdnum 'cryptography>=44' prometheus_client jsonschema pandas duckdb
+import stdnum, cryptography, prometheus_client, jsonschema, pandas, duckdb  # noqa: F401
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401
 PY
 

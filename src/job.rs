@@ -9,8 +9,9 @@ use std::ops::Range;
 use crate::config::Resolved;
 use crate::data::vocab::{Status, Triage};
 use crate::format::{self, Format, RecordWriter, RunMeta};
-use crate::patient::record::{EventContext, PatientRecord};
+use crate::patient::record::PatientRecord;
 use crate::patient::PatientGenerator;
+use crate::plan::EventContext;
 use crate::plan::Plan;
 use crate::report::{Calibration, CaseSummary};
 use crate::sink::{Compression, EncryptionParams, Encryptor, SinkError, Transform, ZipContainer};
@@ -239,7 +240,11 @@ impl Job {
                 zip = Some(if opts.format == Format::Csv {
                     second_pass = Some(Box::new(format::csv::CsvWriter::new(format::csv::CsvTable::Events, cfg))
                         as Box<dyn RecordWriter>);
-                    ZipContainer::new(&["patients.csv", "events.csv"], cfg.base_date)
+                    ZipContainer::new(&["patients.csv", "events.csv"], cfg.base_date).with_entry(
+                        "datapackage.json",
+                        format::csv_schema::datapackage(cfg.flow_model == crate::data::vocab::FlowModel::Clinical)
+                            .into_bytes(),
+                    )
                 } else {
                     ZipContainer::new(&[&format!("patients.{}", opts.format.extension())], cfg.base_date)
                 });

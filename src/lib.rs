@@ -16,38 +16,86 @@
 //! while !job.next_chunk(&mut out).unwrap().done {}
 //! assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 10);
 //! ```
+//!
+//! ## Public surface
+//!
+//! Running a job is the crate root: [`parse_scenario`] → [`Scenario`] / [`Resolved`] (or
+//! [`ConfigErrors`] with JSON paths), [`Job`] with [`JobOptions`] → chunks and [`ChunkReport`]s,
+//! [`shard_range`], [`file_name`], [`Metrics`], [`options`] ([`RunOptions`]: the run options every host
+//! reads, with typed [`OptionError`]s), [`presets_json`], [`resolved_pretty_json`]. The public
+//! modules hold the rest of the API: [`config`] (limits, presets, canonical JSON), [`vocab`] (the
+//! closed vocabularies a [`Resolved`] is made of), [`format`](mod@format) (record writers), [`sink`] (compression
+//! and PGENC1 encryption, decryption) and [`report`] (the calibration report). Every other module
+//! is private; docs/ARCHITECTURE.md describes them and the direction of their dependencies.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod civil;
+mod civil;
 pub mod config;
-pub mod data;
+mod data;
 pub mod format;
-pub mod job;
-pub mod metrics;
+mod job;
+mod metrics;
 pub mod options;
-pub mod out;
-pub mod patient;
-pub mod plan;
+mod patient;
+mod plan;
 pub mod report;
-pub mod rng;
+mod rng;
 pub mod sink;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use civil::Date;
 pub use config::{parse_scenario, ConfigError, ConfigErrors, Resolved, Scenario};
 pub use format::{Format, OUTPUT_VERSION};
-pub use job::{shard_range, ChunkReport, Counters, Job, JobError, JobOptions};
+pub use job::{
+    shard_range, ChunkReport, Counters, Job, JobError, JobOptions, RunError, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_SIZE,
+    MAX_CHUNK_BYTES,
+};
 pub use metrics::Metrics;
 pub use options::{OptionError, OptionErrorKind, RunOptions};
 pub use sink::Compression;
 
+/// The closed vocabularies of the domain (warfare types, nations, facilities, triage, …), in
+/// canonical order: each enum's `ALL` lists its values and `as_str` gives the output spelling.
+pub mod vocab {
+    pub use crate::data::vocab::*;
+}
+
+/// The generator's building blocks (calendar, tables, plan, patient model, random streams),
+/// reachable for this repository's white-box tests and benchmarks (`tests/`, `benches/`) only.
+/// Not part of the API: no compatibility promise, hidden from the documentation.
+#[doc(hidden)]
+pub mod internals {
+    /// Calendar arithmetic (`crate::civil`).
+    pub mod civil {
+        pub use crate::civil::*;
+    }
+    /// The model's tables (`crate::data`).
+    pub mod data {
+        pub use crate::data::*;
+    }
+    /// Per-patient generation (`crate::patient`).
+    pub mod patient {
+        pub use crate::patient::*;
+    }
+    /// The event plan (`crate::plan`).
+    pub mod plan {
+        pub use crate::plan::*;
+    }
+    /// Random streams (`crate::rng`).
+    pub mod rng {
+        pub use crate::rng::*;
+    }
+}
+
 /// The generator's full version (run information only; output bytes carry [`OUTPUT_VERSION`]).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The conventional file name of an output (DOMAIN.md §10): `patients.<ext>`, then `.gz`; a zip
-/// container is `patients.zip`; encryption appends `.pgenc`.
+/// The conventional file name of an output (the table of docs/OUTPUT.md): `patients.<ext>`, then
+/// `.gz`; a zip container is `patients.zip`; encryption appends `.pgenc`.
 pub fn file_name(format: Format, compression: Compression, encrypted: bool) -> String {
     let mut name = match compression {
         Compression::Zip => "patients.zip".to_string(),
@@ -82,7 +130,7 @@ pub fn presets_json() -> String {
     serde_json::Value::Array(list).to_string()
 }
 
-/// The resolved configuration as pretty JSON in the key order of DOMAIN.md §2.6 (what
+/// The resolved configuration as pretty JSON in the key order of [`config::resolved_to_json`] (what
 /// `patientgen validate` prints). Whole-number weights are written as integers (`1`, not `1.0`),
 /// as JavaScript's `JSON.stringify` and RFC 8785 write them, so every front end prints the same text.
 pub fn resolved_pretty_json(r: &Resolved) -> String {

@@ -2,13 +2,12 @@
 //! (α = 1e-6, 12.2), exact rules, and pinned draws.
 
 use patientgen::config::{parse_scenario, Front, Resolved};
-use patientgen::data::conditions::{self, ConditionId, Site};
-use patientgen::data::vocab::{
-    BodyPart, EnvCondition, EnvSet, Gender, InjuryType, Nation, SeverityText, Triage, Warfare,
-};
-use patientgen::patient::attributes::Attributes;
-use patientgen::patient::record::{EventContext, PatientRecord};
-use patientgen::rng::{patient_stream, PatientStream, Xo};
+use patientgen::internals::data::conditions::{self, ConditionId, Site};
+use patientgen::internals::patient::attributes::Attributes;
+use patientgen::internals::patient::record::PatientRecord;
+use patientgen::internals::plan::EventContext;
+use patientgen::internals::rng::{patient_stream, PatientStream, Xo};
+use patientgen::vocab::{BodyPart, EnvCondition, EnvSet, Gender, InjuryType, Nation, SeverityText, Triage, Warfare};
 
 mod common;
 
@@ -404,7 +403,7 @@ fn extreme_heat_override_rate() {
         } else {
             // Not fixed: the next word is the NBI pool categorical.
             let u = replay.uniform();
-            let pick = patientgen::rng::pick_categorical(
+            let pick = patientgen::internals::rng::pick_categorical(
                 &NBI_POOL.iter().map(|&(_, p)| p).collect::<Vec<_>>(),
                 u * NBI_POOL.iter().map(|&(_, p)| p).sum::<f64>(),
             );

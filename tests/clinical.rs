@@ -2,13 +2,14 @@
 //! scenario under each evacuation capability, and record-level invariants of the clinical model
 //! over the default scenario and every preset.
 
-use patientgen::data::conditions as c;
-use patientgen::data::procedures::{ProcedureId, P09, P10, P23, P27};
-use patientgen::data::vocab::{Facility, InjuryType, Mechanism, Priority, Status, Triage};
-use patientgen::patient::record::{EventContext, EventType, PatientRecord, Timing, DIASTOLIC, GCS};
-use patientgen::patient::PatientGenerator;
-use patientgen::plan::Plan;
+use patientgen::internals::data::conditions as c;
+use patientgen::internals::data::procedures::{ProcedureId, P09, P10, P23, P27};
+use patientgen::internals::patient::record::{EventType, PatientRecord, Timing, DIASTOLIC, GCS};
+use patientgen::internals::patient::PatientGenerator;
+use patientgen::internals::plan::EventContext;
+use patientgen::internals::plan::Plan;
 use patientgen::report::{Calibration, CaseSummary, Figures};
+use patientgen::vocab::{Facility, InjuryType, Mechanism, Priority, Status, Triage};
 
 const N: u64 = 100_000;
 
@@ -93,7 +94,7 @@ fn check(r: &PatientRecord) {
         assert!(w[1].time >= w[0].time, "{id}: time goes back");
     }
     for (k, e) in tl.iter().enumerate() {
-        assert_eq!(e.hours_since_injury, patientgen::civil::hrs(e.time - r.context.injury_time), "{id}");
+        assert_eq!(e.hours_since_injury, patientgen::internals::civil::hrs(e.time - r.context.injury_time), "{id}");
         match e.kind {
             EventType::Arrival => {
                 assert_eq!(tl[k + 1].kind, EventType::EvacuationStart, "{id}");
@@ -246,7 +247,7 @@ fn cbrn_casualties_have_agent_conditions_decontamination_and_antidotes() {
             });
             agents += agent as u64;
             if r.conditions[0] == c::NERVE_AGENT_POISONING && cf.ais[0] >= 2 && r.visits[0].n_vitals > 0 {
-                antidote += r.visits[0].treatments.contains(&patientgen::data::procedures::P18) as u64;
+                antidote += r.visits[0].treatments.contains(&patientgen::internals::data::procedures::P18) as u64;
             }
         }
     });

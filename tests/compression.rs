@@ -147,7 +147,12 @@ fn zip_of_csv_holds_patients_and_events() {
     );
     let listing = python_zip_listing(path);
     let names: Vec<&str> = listing.as_array().unwrap().iter().map(|e| e[0].as_str().unwrap()).collect();
-    assert_eq!(names, ["patients.csv", "events.csv"]);
+    assert_eq!(names, ["patients.csv", "events.csv", "datapackage.json"]);
+    // The descriptor of both tables (Frictionless Data Package), the clinical columns included.
+    let dp: Value = serde_json::from_slice(&tool("unzip", &["-p", path, "datapackage.json"]).stdout).unwrap();
+    assert_eq!(dp, serde_json::from_str::<Value>(&patientgen::format::csv_schema::datapackage(true)).unwrap());
+    assert_eq!(dp["resources"][0]["path"], "patients.csv");
+    assert_eq!(dp["resources"][1]["path"], "events.csv");
     for e in listing.as_array().unwrap() {
         assert_eq!(e[1], serde_json::json!([2025, 6, 1, 0, 0, 0]));
         assert_eq!(e[3], 8, "deflate");

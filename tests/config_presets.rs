@@ -1,7 +1,7 @@
 //! The default scenario's canonical JSON and digest (DOMAIN.md §2.6) and the eight presets (§2.7).
 
 use patientgen::config::{canonical_json, parse_scenario, preset_json, presets, resolved_to_json, Resolved};
-use patientgen::data::vocab::{EnvCondition, Intensity, Nation, SpecialEventKind, Tempo, Warfare};
+use patientgen::vocab::{EnvCondition, Intensity, Nation, SpecialEventKind, Tempo, Warfare};
 
 const DEFAULT_CANONICAL: &str = concat!(
     r#"{"base_date":"2025-06-01","days_of_fighting":8,"demographics":{"female_share":0.12,"military":false,"#,
@@ -233,7 +233,7 @@ fn every_preset_resolves_to_its_table_row() {
         let r = s.resolved;
         assert_eq!(r.total_patients, n, "{id}");
         assert_eq!(r.days_of_fighting, days, "{id}");
-        assert_eq!(r.base_date, patientgen::civil::Date::parse("2025-06-01").unwrap());
+        assert_eq!(r.base_date, patientgen::internals::civil::Date::parse("2025-06-01").unwrap());
         assert_eq!(r.tempo, Tempo::Sustained);
         assert_eq!(r.intensity, intensity, "{id}");
         let wt: Vec<Warfare> = Warfare::TYPES.iter().copied().filter(|w| r.warfare_types[w.index()]).collect();
@@ -307,7 +307,7 @@ fn preset_is_a_layer_under_the_document() {
     let r = s.resolved;
     assert_eq!(r.total_patients, 77);
     assert_eq!(r.days_of_fighting, 30);
-    assert_eq!(r.flow_model, patientgen::data::vocab::FlowModel::Markov);
+    assert_eq!(r.flow_model, patientgen::vocab::FlowModel::Markov);
     assert_eq!(r.special_events, [false, false, true]);
     assert_eq!(r.fronts[1].name, "Forward Operating Base");
     // Under `configuration`, the preset is still the lowest user layer.

@@ -2,7 +2,7 @@
 //! the reference input shapes, facility matching and normalisation.
 
 use patientgen::config::{parse_scenario, ConfigErrors, Resolved, Scenario};
-use patientgen::data::vocab::{EvacuationCapability, Facility, FlowModel, Intensity, Nation, Script, Warfare};
+use patientgen::vocab::{EvacuationCapability, Facility, FlowModel, Intensity, Nation, Script, Warfare};
 
 /// Every error of `json` as `path: message` lines, in reported order.
 fn errors(json: &str) -> Vec<String> {

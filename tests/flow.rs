@@ -1,18 +1,17 @@
 //! Flow models (DOMAIN.md §5) and per-visit treatments and vital signs (§6.8, §6.9), through the
 //! public API. Expected figures are restated from DOMAIN.md on purpose.
 
-use patientgen::civil::hrs;
 use patientgen::config::{FacilityOverride, Front, Resolved};
-use patientgen::data::conditions::{self, ConditionId, CONDITIONS};
-use patientgen::data::procedures::*;
-use patientgen::data::vocab::{
-    BodyPart, EnvCondition, EnvSet, Facility, FlowModel, InjuryType, Nation, Status, Triage,
-};
-use patientgen::patient::flow::markov::{adjusted_row, Decision};
-use patientgen::patient::flow::Flow;
-use patientgen::patient::medical::{draw_vitals, fill_visits, select_treatments};
-use patientgen::patient::record::{EventContext, EventType, PatientRecord, TimelineEvent, Timing};
-use patientgen::rng::{patient_stream, PatientStream, Xo};
+use patientgen::internals::civil::hrs;
+use patientgen::internals::data::conditions::{self, ConditionId, CONDITIONS};
+use patientgen::internals::data::procedures::*;
+use patientgen::internals::patient::flow::markov::{adjusted_row, Decision};
+use patientgen::internals::patient::flow::Flow;
+use patientgen::internals::patient::medical::{draw_vitals, fill_visits, select_treatments};
+use patientgen::internals::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use patientgen::internals::plan::EventContext;
+use patientgen::internals::rng::{patient_stream, PatientStream, Xo};
+use patientgen::vocab::{BodyPart, EnvCondition, EnvSet, Facility, FlowModel, InjuryType, Nation, Status, Triage};
 
 const T0: i64 = 1_748_736_000; // 2025-06-01T00:00:00Z
 const TENTH: i64 = 360;
@@ -196,7 +195,7 @@ fn check_visits(rec: &PatientRecord) {
         assert_eq!((v.facility, v.date), (a.facility, a.time));
         assert!(!v.treatments.is_empty() && v.treatments.len() <= 5);
         let group = rec.conditions[0].info().group;
-        let first = patientgen::data::protocols::cell(group, v.facility)
+        let first = patientgen::internals::data::protocols::cell(group, v.facility)
             .iter()
             .find(|e| e.qualifier.holds(rec.body_part))
             .unwrap();

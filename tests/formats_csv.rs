@@ -24,7 +24,7 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
 fn example_patient_row_is_exact() {
     // The §8.4 example record is a reference-model record (no clinical fields).
     let mut cfg = Resolved::default_scenario();
-    cfg.flow_model = patientgen::data::vocab::FlowModel::Classic;
+    cfg.flow_model = patientgen::vocab::FlowModel::Classic;
     assert_eq!(cfg.fronts[0].name, "Poland");
     let mut w = CsvWriter::new(CsvTable::Patients, &cfg);
     let mut out = Vec::new();
@@ -52,12 +52,12 @@ fn example_event_rows_are_exact() {
     // `next_facility` and `facilities_visited`.
     rec.id = 5;
     rec.timeline.truncate(3);
-    rec.timeline[1].next_facility = Some(patientgen::data::vocab::Facility::Role1);
+    rec.timeline[1].next_facility = Some(patientgen::vocab::Facility::Role1);
     let mut kia = rec.timeline[2];
-    kia.kind = patientgen::patient::record::EventType::Kia;
+    kia.kind = patientgen::internals::patient::record::EventType::Kia;
     kia.time += 1800;
     kia.hours_since_injury += 5;
-    kia.timing = Some(patientgen::patient::record::Timing::DuringTransit);
+    kia.timing = Some(patientgen::internals::patient::record::Timing::DuringTransit);
     kia.completed = Some(5);
     kia.facilities_visited = Some(1);
     rec.timeline.push(kia);
@@ -86,7 +86,7 @@ fn example_event_rows_are_exact() {
 #[test]
 fn names_with_commas_quotes_newlines_and_non_ascii_survive_a_real_reader() {
     let mut cfg = Resolved::default_scenario();
-    cfg.flow_model = patientgen::data::vocab::FlowModel::Classic;
+    cfg.flow_model = patientgen::vocab::FlowModel::Classic;
     cfg.fronts[0].name = "Front \"A\", Nord – Ø".into();
     let mut rec = example::example_record();
     rec.demographics.family_name = "O'Brien, \"Jr.\"\r\nSecond line";

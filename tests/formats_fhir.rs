@@ -343,10 +343,10 @@ fn rtd_and_military_variants() {
     let mut w = FhirWriter::new(&RunMeta::new(&cfg, 1));
     let mut rec = example::example_record();
     let kia = rec.timeline.last_mut().unwrap();
-    kia.kind = patientgen::patient::record::EventType::Rtd;
-    rec.status = patientgen::data::vocab::Status::Rtd;
-    rec.demographics.rank = Some(patientgen::data::demographics::Rank(3));
-    rec.demographics.service = Some(patientgen::data::demographics::Service::Navy);
+    kia.kind = patientgen::internals::patient::record::EventType::Rtd;
+    rec.status = patientgen::vocab::Status::Rtd;
+    rec.demographics.rank = Some(patientgen::internals::data::demographics::Rank(3));
+    rec.demographics.service = Some(patientgen::internals::data::demographics::Service::Navy);
     let mut out = Vec::new();
     w.record(&rec, &mut out);
     let b = lines(&out).remove(0);
@@ -439,13 +439,13 @@ fn transit_death_ends_the_origin_encounter_at_departure() {
     // Die on the way from Role 1 to Role 2: the timeline ends with transit_start then kia.
     rec.timeline.truncate(6);
     let mut kia = rec.timeline[5];
-    kia.kind = patientgen::patient::record::EventType::Kia;
+    kia.kind = patientgen::internals::patient::record::EventType::Kia;
     kia.time += 600;
-    kia.timing = Some(patientgen::patient::record::Timing::DuringTransit);
+    kia.timing = Some(patientgen::internals::patient::record::Timing::DuringTransit);
     kia.completed = Some(2);
     rec.timeline.push(kia);
     rec.visits.truncate(2);
-    rec.last_facility = patientgen::data::vocab::Facility::Role1;
+    rec.last_facility = patientgen::vocab::Facility::Role1;
     let mut out = Vec::new();
     w.record(&rec, &mut out);
     let b = lines(&out).remove(0);

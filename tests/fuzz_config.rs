@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use patientgen::config::{MAX_DAYS, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_FACILITIES, MAX_FRONTS, MAX_PATIENTS};
-use patientgen::job::MAX_CHUNK_BYTES;
+use patientgen::MAX_CHUNK_BYTES;
 use patientgen::{parse_scenario, shard_range, Format, Job, JobError, JobOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -176,7 +176,7 @@ fn check(doc: &str) -> Result<bool, TestCaseError> {
     let lines: Vec<&[u8]> = chunk.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
     // A chunk ends at the record count or after the record that reaches the byte budget.
     let n = lines.len() as u64;
-    prop_assert!(n == expect || (n >= 1 && n < expect && chunk.len() >= patientgen::job::DEFAULT_CHUNK_BYTES));
+    prop_assert!(n == expect || (n >= 1 && n < expect && chunk.len() >= patientgen::DEFAULT_CHUNK_BYTES));
     for (i, line) in lines.iter().enumerate() {
         let v: Value = serde_json::from_slice(line).map_err(|e| TestCaseError::fail(format!("record {i}: {e}")))?;
         prop_assert_eq!(v.get("id").and_then(Value::as_u64), Some(i as u64));

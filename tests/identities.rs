@@ -4,15 +4,16 @@
 
 use std::collections::HashMap;
 
-use patientgen::data::vocab::{Gender, Nation};
-use patientgen::patient::attributes::Attributes;
-use patientgen::patient::demographics::DemographicsDraw;
-use patientgen::patient::record::{EventContext, PatientRecord};
-use patientgen::rng::{patient_stream, PatientStream, Xo};
+use patientgen::internals::patient::attributes::Attributes;
+use patientgen::internals::patient::demographics::DemographicsDraw;
+use patientgen::internals::patient::record::PatientRecord;
+use patientgen::internals::plan::EventContext;
+use patientgen::internals::rng::{patient_stream, PatientStream, Xo};
+use patientgen::vocab::{Gender, Nation};
 
 /// Runs plan contexts, attributes and demographics of every patient of a scenario.
 fn demographics_of(res: &patientgen::Resolved, seed: u64, mut f: impl FnMut(&PatientRecord)) {
-    let plan = patientgen::plan::Plan::new(res, seed);
+    let plan = patientgen::internals::plan::Plan::new(res, seed);
     let attributes = Attributes::new(res);
     let demographics = DemographicsDraw::new(res, seed);
     let mut rec = PatientRecord::default();

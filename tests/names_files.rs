@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use patientgen::data::vocab::Nation;
+use patientgen::vocab::Nation;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 

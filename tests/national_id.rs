@@ -4,11 +4,11 @@
 //! capacity are covered, and a sample is cross-checked with `python-stdnum` through
 //! `tests/stdnum_check.py`.
 
-use patientgen::civil::{days_from_civil, Date};
-use patientgen::data::vocab::{Gender, Nation};
-use patientgen::patient::national_id::{capacity, generate, Capacity};
-use patientgen::patient::record::{IdNumber, PatientRecord};
-use patientgen::rng::Xo;
+use patientgen::internals::civil::{days_from_civil, Date};
+use patientgen::internals::patient::national_id::{capacity, generate, Capacity};
+use patientgen::internals::patient::record::{IdNumber, PatientRecord};
+use patientgen::internals::rng::Xo;
+use patientgen::vocab::{Gender, Nation};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use unicode_normalization::char::is_combining_mark;
@@ -747,10 +747,10 @@ fn stdnum_check_script_rejects_a_bad_number() {
 /// Runs the plan contexts, attribute draws and demographics draws of `n` patients of a scenario
 /// (the streams the full generator uses, without the clinical flow) and passes each record on.
 fn demographics_of(res: &patientgen::Resolved, seed: u64, mut f: impl FnMut(&PatientRecord)) {
-    use patientgen::patient::attributes::Attributes;
-    use patientgen::patient::demographics::DemographicsDraw;
-    use patientgen::rng::{patient_stream, PatientStream};
-    let plan = patientgen::plan::Plan::new(res, seed);
+    use patientgen::internals::patient::attributes::Attributes;
+    use patientgen::internals::patient::demographics::DemographicsDraw;
+    use patientgen::internals::rng::{patient_stream, PatientStream};
+    let plan = patientgen::internals::plan::Plan::new(res, seed);
     let attributes = Attributes::new(res);
     let demographics = DemographicsDraw::new(res, seed);
     let mut rec = PatientRecord::default();

@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use patientgen::data::vocab::{EnvCondition, Intensity, SpecialEventKind, Tempo, Warfare};
-use patientgen::patient::record::{EventContext, EventKindPrefix};
-use patientgen::plan::{largest_remainder, Plan, StreamKind};
+use patientgen::internals::plan::{largest_remainder, Plan, StreamKind};
+use patientgen::internals::plan::{EventContext, EventKindPrefix};
+use patientgen::vocab::{EnvCondition, Intensity, SpecialEventKind, Tempo, Warfare};
 use patientgen::Resolved;
 
 const BASE_2025_06_01: i64 = 1_748_736_000;
@@ -370,7 +370,7 @@ fn same_seed_same_plan_other_seed_other_plan() {
 
 #[test]
 fn sequential_order_equals_brute_force_sort() {
-    use patientgen::plan::hour::Individual;
+    use patientgen::internals::plan::hour::Individual;
     let seed = 77;
     let mut cfg = default_with(20_000);
     cfg.warfare_types = [true, true, true, true, true, true, true, true];

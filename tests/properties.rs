@@ -6,7 +6,7 @@
 //! `PROPTEST_CASES` sets the number of configurations (default [`DEFAULT_CASES`], a few seconds
 //! in the optimised test profile).
 
-use patientgen::plan::Plan;
+use patientgen::internals::plan::Plan;
 use patientgen::{parse_scenario, Format, Job, JobOptions, Resolved};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

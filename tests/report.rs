@@ -6,9 +6,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use patientgen::format::{self, RunMeta};
-use patientgen::patient::record::PatientRecord;
-use patientgen::patient::PatientGenerator;
-use patientgen::plan::Plan;
+use patientgen::internals::patient::record::PatientRecord;
+use patientgen::internals::patient::PatientGenerator;
+use patientgen::internals::plan::Plan;
 use patientgen::report::{Calibration, CalibrationReader, CaseSummary, Figures, ReportError};
 use patientgen::{Format, Job, JobOptions};
 use serde_json::Value;

@@ -718,7 +718,7 @@ fn digest_of(res: &patientgen::Resolved, seed: u64, opts: &JobOptions, ranges: &
 fn determinism_seed_1() {
     let (res, seed) = scenario(&default_json(1));
     let mut rep = Report::default();
-    let big = patientgen::job::MAX_CHUNK_BYTES;
+    let big = patientgen::MAX_CHUNK_BYTES;
     let base = digest_of(&res, seed, &ndjson(1000), &[]);
     for size in [1u32, 7, 1000, 100_000] {
         let opts = JobOptions { chunk_size: size, chunk_bytes: big, ..ndjson(size) };

@@ -13,7 +13,7 @@ mod golden_hashes;
 
 use golden_hashes::{hash, hex, job, pinned};
 use js_sys::Uint8Array;
-use patientgen::job::MAX_CHUNK_BYTES;
+use patientgen::MAX_CHUNK_BYTES;
 use patientgen::{Format, JobOptions};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;

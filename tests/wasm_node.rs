@@ -12,8 +12,8 @@
 mod golden_hashes;
 
 use golden_hashes::{hash, pinned, GOLDEN};
-use patientgen::job::{DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES};
 use patientgen::{parse_scenario, ConfigErrors, Format, JobOptions, OUTPUT_VERSION};
+use patientgen::{DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]

@@ -2,6 +2,8 @@
 // styles.css (its height also in the canvas's data-height); the bitmap is that size ×
 // devicePixelRatio and is never read back, so drawing cannot change the layout.
 
+import { $, state } from "./state.js";
+
 const COLOURS = {
   T1: "#c62828",
   T2: "#f9a825",
@@ -88,4 +90,49 @@ export function drawBars(canvas, names, values, cssWidth) {
     ctx.fillText(total ? `${((100 * values[i]) / total).toFixed(1)} %` : "—", w - 2, y + rowH / 2);
   });
   return names.map((n, i) => `${n}: ${values[i]}`).join(", ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page's charts: drawn from the counters of the chunks written so far.
+
+// Canvas widths come from a ResizeObserver, so drawing never forces a layout.
+export const canvasWidths = new WeakMap();
+export const canvasObserver = new ResizeObserver((entries) => {
+  for (const e of entries) canvasWidths.set(e.target, e.contentRect.width);
+  drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
+});
+
+export function drawCharts(c) {
+  const describe = !state.run; // the text descriptions are updated when no run is going
+  const days = drawDays($("c-days"), c.perDay, canvasWidths.get($("c-days")));
+  if (describe) $("c-days-desc").textContent = days;
+  for (const [id, names, values] of [
+    ["c-triage", ["T1", "T2", "T3"], c.triage],
+    ["c-outcomes", ["KIA", "DOW", "NBD", "RTD", "Remains_Role4"], c.outcomes],
+  ]) {
+    const text = drawBars($(id), names, values, canvasWidths.get($(id)));
+    if (describe) $(`${id}-desc`).textContent = text;
+  }
+}
+
+export function emptyCounters() {
+  const days = state.resolved?.days_of_fighting ?? 8;
+  return { perDay: new Array(days).fill(0), triage: [0, 0, 0], outcomes: [0, 0, 0, 0, 0] };
+}
+
+/** Redraws the charts when their size or the devicePixelRatio changes. */
+export function observeCharts() {
+  // A change of devicePixelRatio (browser zoom, a window moved to another screen): redraw sharp.
+  const watchDpr = () => {
+    matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
+      "change",
+      () => {
+        drawCharts(state.run?.last ?? state.lastCounters ?? emptyCounters());
+        watchDpr();
+      },
+      { once: true },
+    );
+  };
+  watchDpr();
+  for (const id of ["c-days", "c-triage", "c-outcomes"]) canvasObserver.observe($(id));
 }

@@ -17,7 +17,7 @@ pub fn resolved_to_json(r: &Resolved) -> Value {
     o.insert("total_patients".into(), Value::from(r.total_patients));
     o.insert("days_of_fighting".into(), Value::from(r.days_of_fighting));
     let mut date = Vec::with_capacity(10);
-    r.base_date.write(&mut date);
+    crate::text::write_date(&mut date, r.base_date);
     o.insert("base_date".into(), Value::String(String::from_utf8_lossy(&date).into_owned()));
     o.insert("warfare_types".into(), flags(Warfare::TYPES.iter().map(|w| w.as_str()), &r.warfare_types));
     o.insert("intensity".into(), r.intensity.as_str().into());

@@ -16,6 +16,7 @@ mod nfc;
 mod nfc_tables;
 mod parse;
 pub mod presets;
+pub mod schema;
 
 pub use canonical::{canonical_json, es_number, jcs, resolved_to_json};
 pub use did_you_mean::{damerau_levenshtein, suggest};

@@ -19,7 +19,7 @@ use super::*;
 use crate::data::vocab::{EnvCondition, InjuryType, SpecialEventKind, Triage, Warfare};
 
 /// The built-in default scenario (DOMAIN.md §2.3) in the input shape.
-const DEFAULTS: &str = r#"{
+pub(super) const DEFAULTS: &str = r#"{
   "total_patients": 1440,
   "days_of_fighting": 8,
   "base_date": "2025-06-01",
@@ -646,6 +646,10 @@ fn parse_layer(obj: &Map<String, Value>, base: &Path, is_top: bool, c: &mut Ctx)
                 if let Some(o) = object(v, &p, c) {
                     l.configuration = Some(Box::new(parse_layer(o, &p, false, c)));
                 }
+            }
+            // The JSON Schema an editor validates the document against (schema/scenario.schema.json).
+            "$schema" if is_top => {
+                string(v, &p, c);
             }
             "configuration_id" => c.err(
                 &p,

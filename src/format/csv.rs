@@ -10,12 +10,12 @@
 //! by the number writers and never pass through here, so a negative number stays a number.
 //! [`CsvWriter::with_raw_text`] (CLI `--csv-raw`, JS `csvRaw`) keeps the text as it is.
 
-use super::text::uint;
 use super::RecordWriter;
-use crate::civil::{civil_from_days, write_tenths, write_timestamp, DAY};
+use crate::civil::{civil_from_days, DAY};
 use crate::config::Resolved;
 use crate::data::vocab::{EnvCondition, Facility};
 use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use crate::text::{uint, write_date, write_tenths, write_timestamp};
 
 /// Header of `patients.csv` (without the line end).
 pub const PATIENTS_HEADER: &str = "id,injury_time,day,scenario,event_id,mass_casualty,environmental_conditions,front,\
@@ -242,9 +242,9 @@ pub fn write_patient_row(rec: &PatientRecord, front: &[u8], raw: bool, out: &mut
     out.push(b',');
     cell(out, d.given_name, raw);
     out.push(b',');
-    d.birthdate.write(out);
+    write_date(out, d.birthdate);
     out.push(b',');
-    super::text::int(out, completed_years(d.birthdate.0, ctx.injury_time));
+    crate::text::int(out, completed_years(d.birthdate.0, ctx.injury_time));
     out.push(b',');
     cell(out, &d.id_number, raw);
     out.push(b',');

@@ -5,14 +5,13 @@
 //! weight). Resource ids and `fullUrl`s are UUIDv8 derived from the run seed, the patient index,
 //! the resource kind and its ordinal, so a bundle is a pure function of the record.
 
-use super::text::{int, json_str, uint};
 use super::{RecordWriter, RunMeta};
-use crate::civil::{write_tenths, write_timestamp};
 use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
 use crate::data::vocab::{Facility, Status, Triage};
 use crate::patient::record::{EventType, PatientRecord, MAX_VISITS};
 use crate::patient::record::{DIASTOLIC, GCS};
 use crate::rng::{keyed, tag};
+use crate::text::{int, json_str, uint, write_date, write_tenths, write_timestamp};
 
 /// Resource kind κ of the UUID derivation (9.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -470,7 +469,7 @@ fn write_patient(rec: &PatientRecord, patient: &UuidText, out: &mut Vec<u8>) {
     raw(out, "]}],\"gender\":\"");
     raw(out, rec.gender.as_str());
     raw(out, "\",\"birthDate\":\"");
-    d.birthdate.write(out);
+    write_date(out, d.birthdate);
     out.push(b'"');
     if let Some(t) = rec.terminal().filter(|t| t.kind == EventType::Kia) {
         raw(out, ",\"deceasedDateTime\":");

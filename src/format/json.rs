@@ -1,15 +1,13 @@
 //! The JSON record (DOMAIN.md §8) and its three framings: `ndjson`, `json`, `json-wrapped` (§9).
 
-use super::text::{json_str, uint};
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
-use crate::civil::{write_tenths, TimestampWriter};
 use crate::config::Resolved;
 use crate::data::conditions::CONDITIONS;
 use crate::data::procedures::PROCEDURES;
 use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
 use crate::data::vocab::{Facility, Mechanism};
-use crate::out::{Cursor, Out};
 use crate::patient::record::{EventType, PatientRecord, Timing};
+use crate::text::{json_str, uint, write_date, write_tenths, Cursor, Out, TimestampWriter};
 
 /// Whether a record is assembled in the scratch buffer through a [`Cursor`] and then appended to
 /// the chunk in one copy (wasm), or appended to the chunk piece by piece (native). The bytes are the
@@ -39,7 +37,7 @@ pub struct JsonWriter {
     metadata: Vec<u8>,
     frags: &'static Fragments,
     timestamps: TimestampWriter,
-    /// Where a record is assembled (see [`crate::out`]); grown when a record does not fit.
+    /// Where a record is assembled (see [`crate::text`]); grown when a record does not fit.
     scratch: Vec<u8>,
     /// [`VIA_CURSOR`], a field so that the tests can compare both ways natively.
     via_cursor: bool,
@@ -313,7 +311,7 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
     key(out, b",\"id_number\":");
     lit(out, &d.id_number);
     key(out, b",\"birthdate\":\"");
-    d.birthdate.write(out);
+    write_date(out, d.birthdate);
     key(out, b"\",\"nationality\":");
     q(out, rec.nationality.quoted());
     if let Some(r) = d.religion {
@@ -388,7 +386,7 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
             if j == BODY_TEMPERATURE {
                 write_tenths(out, v.vitals[j] as u32);
             } else {
-                super::text::int(out, v.vitals[j] as i64);
+                crate::text::int(out, v.vitals[j] as i64);
             }
             key(out, &frags.vital_tails[j]);
         }
@@ -486,8 +484,8 @@ fn write_record<O: Out>(rec: &PatientRecord, front: &[u8], frags: &Fragments, ts
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patient::record::EventContext;
     use crate::patient::PatientGenerator;
+    use crate::plan::EventContext;
     use crate::plan::Plan;
 
     /// Writes `n` records of `cfg` with `w`, the way the job does.

@@ -5,9 +5,9 @@
 //! the global index. Writers append to a caller-owned buffer and allocate nothing per record.
 
 pub mod csv;
+pub mod csv_schema;
 pub mod fhir;
 mod json;
-pub mod text;
 pub mod xml;
 
 pub use json::{JsonFraming, JsonWriter};
@@ -117,7 +117,7 @@ impl RunMeta {
 
     fn with_digest(cfg: &Resolved, seed: u64, digest: bool) -> RunMeta {
         let mut d = Vec::with_capacity(10);
-        cfg.base_date.write(&mut d);
+        crate::text::write_date(&mut d, cfg.base_date);
         RunMeta {
             seed,
             total_patients: cfg.total_patients,

@@ -3,12 +3,11 @@
 //! The prefix holds the declaration and the root start tag with the run metadata (9.1) as
 //! attributes; the suffix closes the root. Element order follows the JSON key order of §8.
 
-use super::text::{int, uint};
 use super::{RecordWriter, RunMeta, OUTPUT_VERSION};
-use crate::civil::{write_tenths, write_timestamp};
 use crate::config::Resolved;
 use crate::data::vitals::{order, BODY_TEMPERATURE, VITALS};
 use crate::patient::record::{EventType, PatientRecord, Timing};
+use crate::text::{int, uint, write_date, write_tenths, write_timestamp};
 
 /// Namespace of the root element (`/1` is the schema version).
 pub const NAMESPACE: &str = "https://patientgen.dev/ns/patients/1";
@@ -183,7 +182,7 @@ pub fn write_record(rec: &PatientRecord, front: &[u8], out: &mut Vec<u8>) {
     elem(out, "gender", rec.gender.as_str());
     elem(out, "id_number", &d.id_number);
     out.extend_from_slice(b"<birthdate>");
-    d.birthdate.write(out);
+    write_date(out, d.birthdate);
     out.extend_from_slice(b"</birthdate>");
     elem(out, "nationality", rec.nationality.as_str());
     if let Some(r) = d.religion {

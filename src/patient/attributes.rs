@@ -10,7 +10,8 @@ use crate::data::conditions::{self, ConditionId, Site};
 use crate::data::injuries::{self, Pool, MAX_CORRELATED, PATTERN_CONDITIONS};
 use crate::data::vocab::{BodyPart, FlowModel, Gender, InjuryType, Nation, SeverityText, Triage, Warfare};
 use crate::patient::clinical::{self, Physiology};
-use crate::patient::record::{EventContext, PatientRecord, MAX_CONDITIONS};
+use crate::patient::record::{PatientRecord, MAX_CONDITIONS};
+use crate::plan::EventContext;
 use crate::rng::Xo;
 
 /// Most secondary conditions (6.4).

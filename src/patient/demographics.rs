@@ -13,7 +13,8 @@ use crate::data::names::{names, NameList};
 use crate::data::vocab::{Gender, Nation, Script, Warfare};
 use crate::patient::identity::IdentitySlots;
 use crate::patient::national_id;
-use crate::patient::record::{EventContext, PatientRecord};
+use crate::patient::record::PatientRecord;
+use crate::plan::EventContext;
 use crate::rng::{round_half_away, Xo};
 
 /// Oldest age drawn by D1 (the top of the last age band).

@@ -11,8 +11,9 @@ pub mod national_id;
 pub mod record;
 
 use crate::config::Resolved;
+use crate::plan::EventContext;
 use crate::rng::{patient_stream, PatientStream};
-use record::{EventContext, PatientRecord};
+use record::PatientRecord;
 
 /// Generates patients into a reused [`PatientRecord`]; holds the tables prepared from the
 /// configuration so the per-patient path does no setup work.

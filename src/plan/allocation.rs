@@ -8,7 +8,7 @@
 /// all parts are 0.
 ///
 /// ```
-/// use patientgen::plan::allocation::largest_remainder;
+/// use patientgen::internals::plan::allocation::largest_remainder;
 /// assert_eq!(largest_remainder(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
 /// assert_eq!(largest_remainder(5, &[0.0, 2.0, 1.0]), vec![0, 3, 2]);
 /// ```

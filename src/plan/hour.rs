@@ -6,9 +6,9 @@
 //! the hour. Individual grouping and offsets are never stored: they are recomputed from the keyed
 //! hashes `H(4, d, g, k)` and `H(5, d, g, k)`.
 
+use super::context::EventKindPrefix;
 use crate::data::vocab::{SpecialEventKind, Warfare};
 use crate::data::warfare::WARFARE;
-use crate::patient::record::EventKindPrefix;
 use crate::rng::{keyed, mix64, tag, Xo, TAG_BASE};
 
 /// What a stream of an hour is.

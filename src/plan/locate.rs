@@ -4,8 +4,8 @@
 //! Both orders are the same: patients sorted by (injury time, stream rank, slot). The cursor owns
 //! one fixed-size lane per stream of the current hour, so walking allocates nothing.
 
+use super::context::{EventContext, EventId, EventKindPrefix};
 use crate::data::vocab::{EnvSet, Warfare};
-use crate::patient::record::{EventContext, EventId, EventKindPrefix};
 
 use super::hour::{Individual, Stream, StreamKind};
 use super::{Plan, MAX_STREAMS_PER_HOUR};

@@ -14,6 +14,7 @@
 //! counters.
 
 pub mod allocation;
+mod context;
 pub mod hour;
 mod locate;
 pub mod patterns;
@@ -27,6 +28,7 @@ use crate::data::warfare::WARFARE;
 use crate::rng::{keyed, tag, Xo};
 
 pub use allocation::largest_remainder;
+pub use context::{EventContext, EventId, EventKindPrefix};
 pub use hour::{Stream, StreamKind};
 pub use locate::Cursor;
 pub use special_events::SpecialEvent;

@@ -227,6 +227,8 @@ pub struct ZipContainer {
     names: Vec<String>,
     next: usize,
     open: bool,
+    /// Small entries written whole after the fed ones (the CSV `datapackage.json`).
+    extra: Vec<(String, Vec<u8>)>,
 }
 
 impl ZipContainer {
@@ -237,7 +239,14 @@ impl ZipContainer {
             names: names.iter().map(|n| (*n).to_owned()).collect(),
             next: 0,
             open: false,
+            extra: Vec::new(),
         }
+    }
+
+    /// Adds an entry `name` holding `bytes`, written after the fed entries.
+    pub fn with_entry(mut self, name: &str, bytes: Vec<u8>) -> Self {
+        self.extra.push((name.to_owned(), bytes));
+        self
     }
 
     /// Feeds one chunk of the current entry (opening it first if needed); `entry_last` ends the
@@ -257,6 +266,11 @@ impl ZipContainer {
         self.open = false;
         if self.next < self.names.len() {
             return Ok(false);
+        }
+        for (name, bytes) in std::mem::take(&mut self.extra) {
+            self.zip.start_entry(&name, out)?;
+            self.zip.write(&bytes, out)?;
+            self.zip.finish_entry(out)?;
         }
         self.zip.finish(out)?;
         Ok(true)

@@ -1347,7 +1347,7 @@ impl Ctx {
             base,
             base_day: days_from_civil(base.0, base.1, base.2),
             days: res.days_of_fighting,
-            markov: res.flow_model == patientgen::data::vocab::FlowModel::Markov,
+            markov: res.flow_model == patientgen::vocab::FlowModel::Markov,
             env: res.environmental_conditions,
             types: res.warfare_types,
             special: res.special_events,

@@ -388,11 +388,11 @@ test("/presets, /health, 404 and 405", async () => {
   assert.equal((await fetch(`${edge.base}/`)).status, 404);
   const put = await fetch(`${edge.base}/generate`, { method: "PUT", body: "{}" });
   assert.equal(put.status, 405);
-  assert.equal(put.headers.get("allow"), "GET, POST");
+  assert.equal(put.headers.get("allow"), "GET, POST, HEAD, OPTIONS");
   await put.body?.cancel();
   const post = await fetch(`${edge.base}/metrics`, { method: "POST" });
   assert.equal(post.status, 405);
-  assert.equal(post.headers.get("allow"), "GET");
+  assert.equal(post.headers.get("allow"), "GET, HEAD, OPTIONS");
   await post.body?.cancel();
   assert.equal((await fetch(`${edge.base}/presets`, { method: "DELETE" })).status, 405);
 });

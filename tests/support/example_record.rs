@@ -4,16 +4,16 @@
 #![allow(dead_code)]
 
 use arrayvec::ArrayVec;
-use patientgen::civil::Date;
-use patientgen::data::conditions::{FRACTURE_OF_BONE, PENETRATING_WOUND};
-use patientgen::data::demographics::{BloodType, Religion};
-use patientgen::data::procedures::{P01, P02, P05, P06, P07, P08, P09, P16, P28};
-use patientgen::data::vocab::{
-    BodyPart, EnvCondition, EnvSet, Facility, Gender, InjuryType, Nation, SeverityText, Status, Triage, Warfare,
+use patientgen::internals::civil::Date;
+use patientgen::internals::data::conditions::{FRACTURE_OF_BONE, PENETRATING_WOUND};
+use patientgen::internals::data::demographics::{BloodType, Religion};
+use patientgen::internals::data::procedures::{P01, P02, P05, P06, P07, P08, P09, P16, P28};
+use patientgen::internals::patient::record::{
+    Demographics, EventType, IdNumber, PatientRecord, TimelineEvent, Timing, Visit,
 };
-use patientgen::patient::record::{
-    Demographics, EventContext, EventId, EventKindPrefix, EventType, IdNumber, PatientRecord, TimelineEvent, Timing,
-    Visit,
+use patientgen::internals::plan::{EventContext, EventId, EventKindPrefix};
+use patientgen::vocab::{
+    BodyPart, EnvCondition, EnvSet, Facility, Gender, InjuryType, Nation, SeverityText, Status, Triage, Warfare,
 };
 
 /// 2025-06-03T05:42:00Z.
@@ -24,7 +24,7 @@ pub fn injury_time() -> i64 {
 fn visit(
     facility: Facility,
     date: i64,
-    treatments: &[patientgen::data::procedures::ProcedureId],
+    treatments: &[patientgen::internals::data::procedures::ProcedureId],
     vitals: [i32; 5],
 ) -> Visit {
     let [a, b, c, d, e] = vitals;

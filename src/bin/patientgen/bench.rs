@@ -202,7 +202,7 @@ fn child(n: u64, format: Format) -> i32 {
             counted += std::hint::black_box(chunk).len() as u64;
             Ok::<(), std::convert::Infallible>(())
         });
-        if let Err(patientgen::job::RunError::Job(e)) = r {
+        if let Err(patientgen::RunError::Job(e)) = r {
             note!("error: {e}");
             return Err(super::EXIT_IO);
         }

@@ -54,6 +54,12 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Decrypt a PGENC1 file (password from --password-file or PATIENTGEN_PASSWORD).
     Decrypt(DecryptArgs),
+    /// Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).
+    Schema {
+        /// Which document.
+        #[arg(default_value = "scenario", value_parser = config::schema::DOCUMENTS)]
+        what: String,
+    },
     /// Print the calibration report of an NDJSON file: outcomes, %KIA, %DOW, CFR, times to care (docs/REPORT.md).
     Report(report::ReportArgs),
 }
@@ -148,7 +154,7 @@ struct GenerateArgs {
     #[arg(long, requires = "encrypt")]
     password_file: Option<PathBuf>,
     /// Records per chunk.
-    #[arg(long, default_value_t = patientgen::job::DEFAULT_CHUNK_SIZE)]
+    #[arg(long, default_value_t = patientgen::DEFAULT_CHUNK_SIZE)]
     chunk_size: u32,
     /// Generate only the index range A..B.
     #[arg(long, conflicts_with = "shard")]
@@ -196,6 +202,10 @@ pub fn main() -> i32 {
         Command::Bench(args) => bench::run(args),
         Command::Decrypt(args) => decrypt(&args),
         Command::Report(args) => report::run(args),
+        Command::Schema { what } => {
+            say!("{}", config::schema::document(&what).unwrap_or_default().trim_end_matches('\n'));
+            0
+        }
     };
     term::finish(code)
 }
@@ -640,7 +650,7 @@ fn generate(args: GenerateArgs) -> i32 {
 
     let mut metrics = Metrics::new();
     metrics.run_started();
-    let mut buf = Vec::with_capacity(patientgen::job::DEFAULT_CHUNK_BYTES + (256 << 10));
+    let mut buf = Vec::with_capacity(patientgen::DEFAULT_CHUNK_BYTES + (256 << 10));
     let started = Instant::now();
     let mut stored_at = started;
     let code = loop {

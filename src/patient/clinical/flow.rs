@@ -8,7 +8,8 @@
 use super::{death_time, lognormal, Physiology, Stop};
 use crate::data::vocab::{EvacuationCapability, Facility, InjuryType, Priority, Status};
 use crate::patient::flow::TENTH;
-use crate::patient::record::{EventContext, EventType, PatientRecord, TimelineEvent, Timing};
+use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use crate::plan::EventContext;
 use crate::rng::Xo;
 
 /// Times of one evacuation capability, in minutes unless named otherwise (docs/MODEL.md §5).

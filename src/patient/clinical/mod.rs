@@ -13,7 +13,8 @@ pub mod tables;
 use crate::data::conditions::{self as c, ConditionId, Site};
 use crate::data::vocab::{BodyPart, InjuryType, IssRegion, Mechanism, Priority, SeverityText, Triage};
 use crate::patient::attributes;
-use crate::patient::record::{ClinicalFields, EventContext, PatientRecord, MAX_CONDITIONS};
+use crate::patient::record::{ClinicalFields, PatientRecord, MAX_CONDITIONS};
+use crate::plan::EventContext;
 use crate::rng::Xo;
 use tables::{Kind, AIS_WEIGHTS};
 

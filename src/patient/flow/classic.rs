@@ -5,7 +5,8 @@ use crate::civil::hrs;
 use crate::config::Resolved;
 use crate::data::flow_rates::{KIA_MOD, KIA_RATE, RTD_MOD, RTD_RATE, TRANSIT_DEATH_FACTOR, TRANSIT_TENTHS};
 use crate::data::vocab::{Facility, Status, Triage};
-use crate::patient::record::{EventContext, EventType, PatientRecord, TimelineEvent, Timing};
+use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use crate::plan::EventContext;
 use crate::rng::Xo;
 
 /// The probabilities of one (front, triage, facility) (5.2).

@@ -4,7 +4,8 @@ use super::{draw_poi_stay, draw_stay, push, TENTH};
 use crate::data::conditions::RoutingClass;
 use crate::data::flow_rates::{MarkovNext, MARKOV_ROUTE_MINUTES, MARKOV_ROWS, MARKOV_ROW_MAX};
 use crate::data::vocab::{Facility, Status, Triage};
-use crate::patient::record::{EventContext, EventType, PatientRecord, TimelineEvent, Timing};
+use crate::patient::record::{EventType, PatientRecord, TimelineEvent, Timing};
+use crate::plan::EventContext;
 use crate::rng::{round_half_away, Xo};
 
 /// Longest time from injury to a decision that still counts as the golden hour, in seconds.

@@ -11,8 +11,8 @@ use crate::config::Resolved;
 use crate::data::flow_rates::STAY_TENTHS;
 use crate::data::vocab::{EnvSet, EvacuationCapability, Facility, FlowModel, Triage};
 use crate::patient::clinical::Physiology;
-use crate::patient::record::EventContext;
 use crate::patient::record::{PatientRecord, TimelineEvent};
+use crate::plan::EventContext;
 use crate::rng::Xo;
 
 /// Seconds in a tenth of an hour.

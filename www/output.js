@@ -1,0 +1,87 @@
+// Output options: format, compression, encryption and workers as chosen, the seed of the next run,
+// the suggested file name, and the state of the Generate/Cancel controls.
+
+import { $, state } from "./state.js";
+import { isObject, rawGet, rawSet } from "./scenario.js";
+import { scenarioLabel } from "./presets.js";
+import { refreshStatus } from "./status.js";
+import { Generator } from "../js/browser.js";
+
+export function outputOptions() {
+  const format = $("o-format").value;
+  const compression = $("o-compress").value;
+  const encrypt = $("o-encrypt").checked;
+  const single = compression !== "none" || encrypt;
+  const asked = Math.max(1, Math.min(64, Math.floor(Number($("o-workers").value) || 1)));
+  return { format, compression, encrypt, password: $("o-password").value, workers: single ? 1 : asked, single };
+}
+
+export function currentSeed() {
+  const s = rawGet(state.obj ?? {}, "seed");
+  return s === undefined ? null : String(s);
+}
+
+/** The seed of the next run: the scenario's, or the random one an empty seed field stands for. */
+export function effectiveSeed() {
+  return currentSeed() ?? String(state.pendingSeed);
+}
+
+/** The scenario text with the effective seed in it (what Generate will run). */
+export function seededText() {
+  if (currentSeed() !== null || !isObject(state.obj)) return state.text;
+  const obj = structuredClone(state.obj);
+  rawSet(obj, "seed", state.pendingSeed);
+  return JSON.stringify(obj, null, 2);
+}
+
+/** Suggested file name and content type, e.g. patientgen-default-1440-seed42.ndjson. */
+export function outputName() {
+  const o = outputOptions();
+  if (!state.resolved) return null;
+  let base;
+  let type;
+  try {
+    const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: effectiveSeed() });
+    base = probe.fileName.replace(/^patients\./, "");
+    type = probe.contentType;
+    probe.free(); // release its wasm memory now (the page calls this on every form change)
+  } catch {
+    return null;
+  }
+  if (o.encrypt && !base.endsWith(".pgenc")) base += ".pgenc";
+  if (o.encrypt) type = "application/octet-stream";
+  const seed = effectiveSeed();
+  return { name: `patientgen-${scenarioLabel()}-${state.resolved.total_patients}-seed${seed}.${base}`, type };
+}
+
+export function updateFileName() {
+  const n = outputName();
+  $("file-name").textContent = n ? n.name : "—";
+}
+
+export function updateRunControls() {
+  const o = outputOptions();
+  const running = !!state.run;
+  const pwBad = o.encrypt && o.password.length < 8;
+  $("o-password-error").textContent = pwBad ? "The password needs at least 8 characters." : "";
+  if (pwBad) $("o-password").setAttribute("aria-invalid", "true");
+  else $("o-password").removeAttribute("aria-invalid");
+  $("generate").disabled = running || !state.module || !state.resolved || pwBad || !!state.starting;
+  $("cancel").disabled = !running;
+  $("o-workers-hint").textContent = o.single
+    ? "Compressed or encrypted output: one worker runs the whole job."
+    : `${navigator.hardwareConcurrency || 1} cores available.`;
+  for (const id of ["o-format", "o-compress", "o-workers", "o-save", "o-encrypt", "preset", "import-file"]) {
+    $(id).disabled = running;
+  }
+  $("o-password").disabled = running || !o.encrypt;
+  refreshStatus();
+  // The scenario stays editable while a run is going: the run took its own copy of the text.
+  // (Locking the whole form would restyle and relayout ~1,000 elements on the main thread.)
+}
+
+export function randomSeed() {
+  const w = crypto.getRandomValues(new Uint32Array(2));
+  const v = (BigInt(w[0]) << 32n) | BigInt(w[1]);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
