@@ -253,7 +253,7 @@ impl fmt::Display for OptionErrorKind {
             }
             OptionErrorKind::Conflict { with } => write!(f, "cannot be used together with {with}"),
             OptionErrorKind::PasswordTooShort => {
-                write!(f, "must have at least {MIN_PASSWORD_CHARS} characters")
+                write!(f, "needs at least {MIN_PASSWORD_CHARS} characters")
             }
             OptionErrorKind::Bytes { len } => write!(f, "must be a Uint8Array of {len} bytes"),
             OptionErrorKind::Encryption(e) => f.write_str(e),
