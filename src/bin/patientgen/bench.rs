@@ -65,10 +65,21 @@ pub struct BenchArgs {
     /// Skip the wasm-in-Node column.
     #[arg(long)]
     no_wasm: bool,
+    /// Thread counts, comma-separated (e.g. 1,2,4): print the scaling table of `generate --threads`
+    /// (native, by threads) instead of the native/wasm table; default size 1,000,000 patients.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<Vec<u16>>,
     /// Internal: measure N patients in this process and print one `key=value` line.
     #[arg(long, hide = true)]
     child: Option<u64>,
+    /// Internal: the threads of a `--child` measurement.
+    #[arg(long, hide = true, default_value_t = 1)]
+    child_threads: u16,
 }
+
+/// The columns of the `--threads` table.
+pub const THREAD_COLUMNS: &[&str] =
+    &["N", "threads", "time", "patients/s", "MB/s", "speed-up vs 1 thread", "chunks", "peak RSS"];
 
 /// One measurement of one engine at one N.
 #[derive(Clone, Copy, Debug, Default)]
@@ -98,12 +109,14 @@ pub fn repetitions(n: u64) -> u64 {
 pub fn run(args: BenchArgs) -> i32 {
     let format = args.format.format();
     if let Some(n) = args.child {
-        return child(n, format);
+        return child(n, format, usize::from(args.child_threads));
     }
     let sizes: Vec<u64> = if args.quick {
         QUICK_SIZES.to_vec()
     } else if let Some(p) = &args.patients {
         p.clone()
+    } else if args.threads.is_some() {
+        vec![1_000_000]
     } else {
         let mut v = DEFAULT_SIZES.to_vec();
         if args.large {
@@ -122,6 +135,9 @@ pub fn run(args: BenchArgs) -> i32 {
             return super::EXIT_IO;
         }
     };
+    if let Some(threads) = &args.threads {
+        return thread_table(&exe, format, &sizes, threads);
+    }
     let wasm = if args.no_wasm { Err("skipped (--no-wasm)".to_string()) } else { wasm_runner() };
 
     say!("| {} |", COLUMNS.join(" | "));
@@ -178,9 +194,64 @@ pub fn run(args: BenchArgs) -> i32 {
     }
 }
 
+/// `bench --threads`: one row per (N, threads), each measured in a fresh child process.
+fn thread_table(exe: &std::path::Path, format: Format, sizes: &[u64], threads: &[u16]) -> i32 {
+    say!("| {} |", THREAD_COLUMNS.join(" | "));
+    say!("|{}", "---:|".repeat(THREAD_COLUMNS.len()));
+    let mut failed = Vec::new();
+    for &n in sizes {
+        let mut one = None;
+        for &t in threads {
+            note!("bench: {n} patients, {t} threads");
+            let mut cmd = Command::new(exe);
+            cmd.args(["bench", "--format", format.as_str(), "--child-threads", &t.to_string(), "--child"])
+                .arg(n.to_string());
+            let s = match measure(&mut cmd) {
+                Ok(s) => s,
+                Err(e) => {
+                    failed.push(format!("N = {n}, {t} threads: {e}"));
+                    continue;
+                }
+            };
+            if t == 1 {
+                one = Some(s.secs);
+            }
+            let speedup = one.map_or("–".to_string(), |o| format!("{:.2}", o / s.secs));
+            say!(
+                "| {} | {t} | {} | {} | {:.0} | {speedup} | {} | {} |",
+                thousands(n),
+                duration(s.secs),
+                thousands((n as f64 / s.secs).round() as u64),
+                s.bytes as f64 / 1e6 / s.secs,
+                thousands(s.chunks),
+                mib(s.rss_kib * 1024)
+            );
+            let _ = std::io::stdout().flush();
+        }
+    }
+    say!("");
+    for f in &failed {
+        say!("error: {f}");
+    }
+    say!(
+        "Default scenario, seed {SEED}, {}, `generate --threads T` into a null sink (bytes counted, \
+         the writer in index order as in `generate`); each row in a fresh process after {WARMUP} \
+         untimed patients; time = best of max(2, min(100, 300000/N)) runs; speed-up = the 1-thread \
+         row's time / this row's (when 1 is among --threads); MB = 10^6 bytes.",
+        format.as_str()
+    );
+    say!("Machine: {}, {} cores; patientgen {}.", cpu_model(), cores(), patientgen::VERSION);
+    if failed.is_empty() {
+        0
+    } else {
+        super::EXIT_IO
+    }
+}
+
 /// The child: warms up with [`WARMUP`] patients, runs N patients `repetitions(N)` times into a
-/// byte-counting sink and prints `n= secs= bytes= chunks= rss_kib=`.
-fn child(n: u64, format: Format) -> i32 {
+/// byte-counting sink and prints `n= secs= bytes= chunks= rss_kib=`. With `threads > 1` (and
+/// output that may be produced block-parallel) the run is the block-parallel one of `generate`.
+fn child(n: u64, format: Format, threads: usize) -> i32 {
     let opts = JobOptions { format, ..JobOptions::default() };
     // One run of `patients` from the scenario text, as the wasm child times `new Engine("{}", …)`:
     // (seconds, bytes, chunks), or the exit code of a failure.
@@ -193,6 +264,34 @@ fn child(n: u64, format: Format) -> i32 {
             })?
             .resolved;
         cfg.total_patients = patients;
+        if threads > 1 && super::parallel::block_parallel(&opts) {
+            let setup = super::parallel::Setup {
+                cfg: &cfg,
+                seed: SEED,
+                opts: opts.clone(),
+                threads,
+                block: super::parallel::block_patients(format),
+                encryptor: None,
+            };
+            let mut metrics = patientgen::Metrics::new();
+            let r = super::parallel::run(setup, |blocks| -> Result<(u64, u64), patientgen::JobError> {
+                let mut counted = 0u64;
+                loop {
+                    let (report, bytes) = blocks.next_chunk(&mut metrics)?;
+                    counted += std::hint::black_box(bytes).len() as u64;
+                    if report.done {
+                        return Ok((counted, blocks.counters().chunks));
+                    }
+                }
+            });
+            return match r {
+                Ok(Ok((counted, chunks))) => Ok((t0.elapsed().as_secs_f64(), counted, chunks)),
+                Ok(Err(e)) | Err(e) => {
+                    note!("error: {e}");
+                    Err(super::EXIT_IO)
+                }
+            };
+        }
         let mut job = Job::new(&cfg, SEED, &opts).map_err(|e| {
             note!("error: {e}");
             super::EXIT_INPUT

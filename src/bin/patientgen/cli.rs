@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use patientgen::{config, options, Compression, Format, Job, JobOptions, Metrics, RunOptions, Scenario};
+use patientgen::{config, options, ChunkReport, Compression, Format, Job, JobOptions, Metrics, RunOptions, Scenario};
 use sha2::Digest;
 
 #[path = "bench.rs"]
 mod bench;
 #[path = "output.rs"]
 mod output;
+#[path = "parallel.rs"]
+mod parallel;
 #[path = "report.rs"]
 mod report;
 #[path = "term.rs"]
@@ -175,6 +177,64 @@ struct GenerateArgs {
     /// fingerprint).
     #[arg(long)]
     resume: bool,
+    /// Generation threads (default: the available cores; at most 4 are used, the blocks in
+    /// flight); the output is the same bytes for any count. gzip and zip output run on one thread.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Internal (tests, measurement): patients per block of a multi-threaded run.
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u64).range(1..))]
+    block_patients: Option<u64>,
+}
+
+/// The default of `--threads`: the available cores.
+pub(crate) fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A source of output chunks in index order: one job, or the blocks of several threads.
+trait Source {
+    /// The next chunk and its report (observed in `metrics`).
+    fn next_chunk(&mut self, metrics: &mut Metrics) -> Result<(ChunkReport, &[u8]), patientgen::JobError>;
+    /// The counters of the chunks returned so far.
+    fn counters(&self) -> &patientgen::Counters;
+}
+
+/// The single-threaded source: one job, one reused buffer.
+struct Single {
+    job: Job,
+    buf: Vec<u8>,
+}
+
+impl Source for Single {
+    fn next_chunk(&mut self, metrics: &mut Metrics) -> Result<(ChunkReport, &[u8]), patientgen::JobError> {
+        self.buf.clear();
+        let t0 = Instant::now();
+        let serialized_before = self.job.counters().bytes_serialized;
+        let report = self.job.next_chunk(&mut self.buf)?;
+        let serialized = self.job.counters().bytes_serialized - serialized_before;
+        metrics.observe_chunk(
+            self.job.format(),
+            report.patients,
+            serialized,
+            report.bytes as u64,
+            t0.elapsed().as_secs_f64(),
+        );
+        Ok((report, &self.buf))
+    }
+
+    fn counters(&self) -> &patientgen::Counters {
+        self.job.counters()
+    }
+}
+
+impl Source for parallel::Blocks<'_> {
+    fn next_chunk(&mut self, metrics: &mut Metrics) -> Result<(ChunkReport, &[u8]), patientgen::JobError> {
+        parallel::Blocks::next_chunk(self, metrics)
+    }
+
+    fn counters(&self) -> &patientgen::Counters {
+        parallel::Blocks::counters(self)
+    }
 }
 
 /// Runs the CLI and returns the exit code.
@@ -478,6 +538,74 @@ fn resume_options_ok(args: &GenerateArgs) -> Result<(), i32> {
     Ok(())
 }
 
+/// Where `generate` writes its chunks, with the resume fingerprint and the progress bar.
+struct Sink<'a> {
+    out: &'a mut Output,
+    target: Option<&'a Path>,
+    resumable: bool,
+    hash: &'a mut sha2::Sha256,
+    print: &'a mut Fingerprint,
+    out_name: &'a str,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+impl Sink<'_> {
+    /// Writes every chunk of `src` in order; returns the exit code and the final counters.
+    fn write_all(&mut self, src: &mut dyn Source, metrics: &mut Metrics) -> (i32, patientgen::Counters) {
+        let mut stored_at = Instant::now();
+        let code = loop {
+            let (report, bytes) = match src.next_chunk(metrics) {
+                Ok(r) => r,
+                Err(e) => {
+                    note!("error: {e}");
+                    metrics.observe_error("internal");
+                    break EXIT_IO;
+                }
+            };
+            let written = self.out.write_chunk(bytes).and_then(|()| {
+                if let (Output::File(_), Some(t), true) = (&*self.out, self.target, self.resumable) {
+                    self.hash.update(bytes);
+                    self.print.bytes += report.bytes as u64;
+                    self.print.records += report.patients;
+                    self.print.sha256 = output::hex(&self.hash.clone().finalize());
+                    // Rewriting the fingerprint after every chunk costs a rename each (on ext4 a
+                    // data flush): a few times a second is enough, the resume point is then at
+                    // most FINGERPRINT_INTERVAL older.
+                    if stored_at.elapsed() >= FINGERPRINT_INTERVAL {
+                        self.print.store(t)?;
+                        stored_at = Instant::now();
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = written {
+                note!("error: writing {}: {e}", self.out_name);
+                if let (Output::File(f), Some(t), true) = (&mut *self.out, self.target, self.resumable) {
+                    // The partial file ends at its last complete chunk, a record boundary, and the
+                    // fingerprint records it (if the disk still takes it; else an earlier one stays).
+                    let _ = f.file().set_len(self.print.bytes);
+                    let _ = self.print.store(t);
+                    note!(
+                        "{} complete records are kept in {}: continue with the same command and --resume",
+                        self.print.records,
+                        f.partial().display()
+                    );
+                }
+                metrics.observe_error("output");
+                break EXIT_IO;
+            }
+            if let Some(b) = self.bar {
+                b.set_position(src.counters().patients_generated);
+                b.set_message(format!("{:.1} MB", src.counters().bytes_output as f64 / 1e6));
+            }
+            if report.done {
+                break 0;
+            }
+        };
+        (code, src.counters().clone())
+    }
+}
+
 fn generate(args: GenerateArgs) -> i32 {
     let (scenario, seed) = match scenario_of(&args) {
         Ok(v) => v,
@@ -533,15 +661,31 @@ fn generate(args: GenerateArgs) -> i32 {
         csv_raw: args.csv_raw,
         ..JobOptions::default()
     };
+    let threads = args.threads.map_or_else(available_threads, usize::from);
+    // Several threads when the output can be produced block-parallel (parallel.rs); the
+    // encryption of such a run is applied by the writer, so the workers' jobs are plaintext.
+    let parallel = threads > 1 && parallel::block_parallel(&opts);
+    let mut encryptor = None;
     if args.encrypt {
         let pw = match password(args.password_file.as_deref()) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        opts.encryption = match encryption_params(&pw, args.kdf) {
-            Ok(p) => Some(p),
+        let params = match encryption_params(&pw, args.kdf) {
+            Ok(p) => p,
             Err(code) => return code,
         };
+        if parallel {
+            encryptor = match patientgen::sink::Encryptor::new(&params) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    note!("error: {e}");
+                    return EXIT_INPUT;
+                }
+            };
+        } else {
+            opts.encryption = Some(params);
+        }
     }
     let mut job = match Job::new(cfg, seed, &opts) {
         Ok(j) => j,
@@ -650,62 +794,37 @@ fn generate(args: GenerateArgs) -> i32 {
 
     let mut metrics = Metrics::new();
     metrics.run_started();
-    let mut buf = Vec::with_capacity(patientgen::DEFAULT_CHUNK_BYTES + (256 << 10));
     let started = Instant::now();
-    let mut stored_at = started;
-    let code = loop {
-        buf.clear();
-        let t0 = Instant::now();
-        let serialized_before = job.counters().bytes_serialized;
-        let report = match job.next_chunk(&mut buf) {
+    let mut sink = Sink {
+        out: &mut out,
+        target: target.as_deref(),
+        resumable,
+        hash: &mut hash,
+        print: &mut print,
+        out_name: &out_name,
+        bar: bar.as_ref(),
+    };
+    let (code, counters) = if parallel {
+        let setup = parallel::Setup {
+            cfg,
+            seed,
+            opts: JobOptions { range: Some(job.range()), ..opts.clone() },
+            threads,
+            block: args.block_patients.unwrap_or_else(|| parallel::block_patients(format)),
+            encryptor,
+        };
+        drop(job);
+        match parallel::run(setup, |blocks| sink.write_all(blocks, &mut metrics)) {
             Ok(r) => r,
             Err(e) => {
                 note!("error: {e}");
                 metrics.observe_error("internal");
-                break EXIT_IO;
+                (EXIT_IO, patientgen::Counters::default())
             }
-        };
-        let serialized = job.counters().bytes_serialized - serialized_before;
-        metrics.observe_chunk(format, report.patients, serialized, report.bytes as u64, t0.elapsed().as_secs_f64());
-        let written = out.write_chunk(&buf).and_then(|()| {
-            if let (Output::File(_), Some(t), true) = (&out, &target, resumable) {
-                hash.update(&buf);
-                print.bytes += report.bytes as u64;
-                print.records += report.patients;
-                print.sha256 = output::hex(&hash.clone().finalize());
-                // Rewriting the fingerprint after every chunk costs a rename each (on ext4 a
-                // data flush): a few times a second is enough, the resume point is then at
-                // most FINGERPRINT_INTERVAL older.
-                if stored_at.elapsed() >= FINGERPRINT_INTERVAL {
-                    print.store(t)?;
-                    stored_at = Instant::now();
-                }
-            }
-            Ok(())
-        });
-        if let Err(e) = written {
-            note!("error: writing {out_name}: {e}");
-            if let (Output::File(f), Some(t), true) = (&mut out, &target, resumable) {
-                // The partial file ends at its last complete chunk, a record boundary, and the
-                // fingerprint records it (if the disk still takes it; else an earlier one stays).
-                let _ = f.file().set_len(print.bytes);
-                let _ = print.store(t);
-                note!(
-                    "{} complete records are kept in {}: continue with the same command and --resume",
-                    print.records,
-                    f.partial().display()
-                );
-            }
-            metrics.observe_error("output");
-            break EXIT_IO;
         }
-        if let Some(b) = &bar {
-            b.set_position(job.counters().patients_generated);
-            b.set_message(format!("{:.1} MB", job.counters().bytes_output as f64 / 1e6));
-        }
-        if report.done {
-            break 0;
-        }
+    } else {
+        let mut single = Single { job, buf: Vec::with_capacity(patientgen::DEFAULT_CHUNK_BYTES + (256 << 10)) };
+        sink.write_all(&mut single, &mut metrics)
     };
     if let Some(b) = bar {
         b.finish();
@@ -729,7 +848,7 @@ fn generate(args: GenerateArgs) -> i32 {
     }
     if show {
         let secs = started.elapsed().as_secs_f64();
-        let c = job.counters();
+        let c = &counters;
         note!(
             "{} patients in {:.2} s ({:.0} patients/s, {:.1} MB/s)",
             c.patients_generated,
