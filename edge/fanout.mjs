@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
+import { parseRange } from "../js/node.js";
 
 const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip] [--level 1-9] [--chunk-size N] [--config FILE] -o FILE";
 
@@ -66,12 +67,21 @@ export async function fanout({ url = "http://127.0.0.1:8787", shards = 4, query,
     let next = 0;
     let total;
     for (const [k, h] of heads.entries()) {
-      const m = /^(\d+)\.\.(\d+)\/(\d+)$/.exec(h.range ?? "");
-      if (!m || Number(m[1]) !== next || (total !== undefined && Number(m[3]) !== total) || h.seed !== heads[0].seed) {
+      // `A..B/N`: the core's range syntax (parseRange), then the run's size.
+      const [range, of] = String(h.range).split("/");
+      let a;
+      let b;
+      try {
+        [a, b] = parseRange(range);
+      } catch {
+        a = undefined;
+      }
+      const n = /^\d+$/.test(of ?? "") ? Number(of) : undefined;
+      if (a !== next || n === undefined || (total !== undefined && n !== total) || h.seed !== heads[0].seed) {
         throw new Error(`shard ${k}/${shards} does not continue the previous ones (range ${h.range}, seed ${h.seed})`);
       }
-      next = Number(m[2]);
-      total = Number(m[3]);
+      next = b;
+      total = n;
     }
     if (next !== total) throw new Error(`the shards end at ${next}, not at ${total}`);
     const file = createWriteStream(out);

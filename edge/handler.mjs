@@ -3,9 +3,10 @@
 // `{ fetch(request, env, ctx) }`. The metrics accumulator (the package's `MetricsRegistry`: the core's
 // exposition, src/metrics.rs) lives in the handler, so one handler made at module scope counts every
 // request of its isolate. This file only reports events to it; it computes and renders no metric.
+// The range/shard syntax, the shard formula, the file name and the content type are the core's
+// (src/options.rs, through the package's `parseShard`, `parseRange`, `Generator.range`,
+// `Generator.fileName`, `Generator.contentType`).
 
-const FORMATS = ["ndjson", "json", "json-wrapped", "csv", "xml", "fhir-r4"];
-const COMPRESSIONS = ["none", "gzip", "zip"];
 const QUERY_PARAMETERS = ["preset", "patients", "seed", "format", "compress", "level", "chunk_size", "shard", "range"];
 const MAX_TOTAL_PATIENTS = 2n ** 40n;
 const MAX_SEED = 2n ** 64n - 1n;
@@ -34,7 +35,9 @@ function json(status, value, headers = {}) {
 }
 
 /** Run options and the preset from the query string; every problem is reported under its parameter name. */
-function parseQuery(url) {
+function parseQuery(url, pg) {
+  const FORMATS = pg.formats();
+  const COMPRESSIONS = pg.compressions();
   const params = url.searchParams;
   const errors = [];
   const fail = (path, message) => {
@@ -77,16 +80,18 @@ function parseQuery(url) {
   const shard = params.get("shard");
   const range = params.get("range");
   if (shard !== null && range !== null) fail("range", "cannot be used together with shard");
-  else if (shard !== null) {
-    const m = /^(\d{1,15})\/(\d{1,15})$/.exec(shard);
-    const [k, n] = m ? [Number(m[1]), Number(m[2])] : [];
-    if (m && n >= 1 && k < n) options.shard = { index: k, count: n };
-    else fail("shard", `expected K/N with integers, 0 ≤ K < N, got "${shard}"`);
-  } else if (range !== null) {
-    const m = /^(\d{1,15})\.\.(\d{1,15})$/.exec(range);
-    const [a, b] = m ? [Number(m[1]), Number(m[2])] : [];
-    if (m && a <= b) options.range = [a, b];
-    else fail("range", `expected A..B with integers, A ≤ B, got "${range}"`);
+  else {
+    // The core's syntax (the CLI's --shard K/N and --range A..B).
+    const core = (name, text, parse) => {
+      try {
+        options[name] = parse(text);
+      } catch (e) {
+        if (!(e instanceof pg.ConfigError)) throw e;
+        for (const x of e.errors) fail(name, x.message);
+      }
+    };
+    if (shard !== null) core("shard", shard, pg.parseShard);
+    else if (range !== null) core("range", range, pg.parseRange);
   }
   if (errors.length) throw new RequestError(400, errors);
   const preset = params.get("preset");
@@ -138,16 +143,6 @@ async function readScenario(request) {
 }
 
 /**
- * First index of shard k of n over N patients, on the 1,000-patient compression grid
- * (docs/OUTPUT.md; mirrors `patientgen::shard_range`, whose export replaces this copy).
- */
-function shardStart(k, n, total) {
-  const blocks = (BigInt(total) + 999n) / 1000n;
-  const b = (2n * BigInt(k) * blocks + BigInt(n)) / (2n * BigInt(n));
-  return Number(b * 1000n < BigInt(total) ? b * 1000n : BigInt(total));
-}
-
-/**
  * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` with a
  * non-zero weight; an explicit `gzip;q=0` refuses it).
  */
@@ -165,15 +160,10 @@ export function acceptsGzip(header) {
 }
 
 /** The option name the engine reports, as the query parameter it came from. */
-function queryPath(path, message, options) {
+function queryPath(path) {
   const names = { compression: "compress", compressionLevel: "level", chunkSize: "chunk_size", "shard.index": "shard", "shard.count": "shard" };
-  if (names[path]) return names[path];
-  if (path === "" && options.range && /^range /.test(message)) return "range";
-  if (path.startsWith("range[")) return "range";
-  return path;
+  return names[path] ?? (path.startsWith("range[") ? "range" : path);
 }
-
-const safeName = (s) => String(s).replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 64);
 
 /** Makes the worker over an initialised package entry (`{Generator, ConfigError, validateConfig, presets, MetricsRegistry}`). */
 export function makeHandler(pg, { now = () => (globalThis.performance ? performance.now() : Date.now()) } = {}) {
@@ -203,14 +193,13 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
     } catch (e) {
       if (e instanceof ConfigError || e?.name === "ConfigError") {
         const errors = e.errors.map(({ path, message }) => ({
-          path: resolved ? queryPath(path, message, options) : path,
+          path: resolved ? queryPath(path) : path,
           message,
         }));
         throw new RequestError(400, errors);
       }
       throw e;
     }
-    const total = options.patients ?? resolved.total_patients;
     const count = gen.counters.totalPatients;
     const limit = cap(env);
     if (count > limit) {
@@ -219,25 +208,15 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
         { path: "patients", message: `${count} patients requested; this worker serves at most ${limit} per request (use shard=K/N or range=A..B)` },
       ]);
     }
-    let start = 0;
-    let part = "";
-    if (options.shard) {
-      start = shardStart(options.shard.index, options.shard.count, total);
-      part = `-shard${options.shard.index}of${options.shard.count}`;
-    } else if (options.range) {
-      start = options.range[0];
-      part = `-range${options.range[0]}-${options.range[1]}`;
-    }
-    const preset = safeName(scenario.preset ?? (query.post ? "custom" : "default"));
-    const ext = gen.fileName.slice(gen.fileName.indexOf("."));
-    const fileName = `patientgen-${preset}-${total}-seed${gen.seed}${part}${ext}`;
-    const contentType = gen.contentType;
+    const total = options.patients ?? resolved.total_patients;
+    // The type and file name stay the format's when the body is gzip-encoded for transport.
+    const { fileName, contentType } = gen;
     if (encoding === "gzip") {
       const seed = gen.seed;
       gen.free();
       gen = new Generator(scenario, { ...options, seed, compression: "gzip" });
     }
-    return { gen, total, count, start, fileName, contentType };
+    return { gen, total, count, start: gen.range[0], fileName, contentType };
   }
 
   /**
@@ -249,7 +228,6 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
    */
   function body(gen, format) {
     const reader = gen.readable().getReader();
-    let last = { patients: 0, serialized: 0, output: 0 };
     let finished = false;
     const finish = () => {
       if (!finished) metrics.runFinished();
@@ -277,10 +255,9 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
             return;
           }
           const seconds = Math.max(0, now() - t0) / 1000;
-          const c = gen.counters;
-          const next = { patients: c.patientsGenerated, serialized: c.bytesSerialized, output: c.bytesOut };
-          metrics.observeChunk(format, next.patients - last.patients, next.serialized - last.serialized, next.output - last.output, seconds);
-          last = next;
+          // The core's report of this chunk (what it held, per stage).
+          const c = gen.lastChunk;
+          metrics.observeChunk(format, c.patients, c.serialized, c.output, seconds);
           controller.enqueue(r.value);
         },
         async cancel(reason) {
@@ -295,7 +272,7 @@ export function makeHandler(pg, { now = () => (globalThis.performance ? performa
   }
 
   async function generate(request, url, env) {
-    const query = parseQuery(url);
+    const query = parseQuery(url, pg);
     let scenario = {};
     if (request.method === "POST") {
       scenario = await readScenario(request);

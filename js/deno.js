@@ -20,5 +20,15 @@ export const {
   calibrationFigures,
   calibrationMarkdown,
   decryptStream,
+  fileName,
+  checkOptions,
+  contentType,
+  shardRange,
+  parseShard,
+  parseRange,
+  formats,
+  compressions,
+  warfareTypes,
+  nations,
 } = api;
 export { DecryptError, LIMITS } from "./decrypt.js";

@@ -6,6 +6,8 @@ export interface ConfigProblem {
   path: string;
   /** What is wrong. */
   message: string;
+  /** For an unknown option key or name: the known one it most resembles (did-you-mean). */
+  suggestion?: string;
 }
 
 /** Thrown by `validateConfig` and `new Generator` for an invalid scenario or option. */
@@ -37,11 +39,19 @@ export interface EncryptionOptions {
   iterations?: number;
   /** Plaintext bytes per segment (default 65,536). */
   segmentSize?: number;
+  /** `"core"`: derive a PBKDF2 key in the core instead of with WebCrypto. */
+  deriveKey?: "core" | "host";
 }
 
+/**
+ * Run options, read and checked by the core (src/options.rs): an unknown key is a ConfigError
+ * naming its path with a did-you-mean.
+ */
 export interface GeneratorOptions {
   format?: Format;
   compression?: Compression;
+  /** Deflate level 1–9 of gzip and zip output (default 6). */
+  compressionLevel?: number;
   /** CSV: keep text cells starting with =, +, -, @, tab or CR as they are (default: neutralised; docs/OUTPUT.md). */
   csvRaw?: boolean;
   /** Records per chunk (default 1000). */
@@ -52,10 +62,10 @@ export interface GeneratorOptions {
   patients?: number;
   /** Overrides the scenario's seed (a decimal string for values above 2^53 − 1). */
   seed?: number | string;
-  /** Generate shard `index` of `count` (0-based). */
-  shard?: { index: number; count: number };
-  /** Generate the index range [start, end). */
-  range?: [number, number];
+  /** Generate shard `index` of `count` (0-based), or `"K/N"`. */
+  shard?: { index: number; count: number } | string;
+  /** Generate the index range [start, end), or `"A..B"`. */
+  range?: [number, number] | string;
   /** Start at this index (resume), up to the range end or the total. */
   startIndex?: number;
   encryption?: EncryptionOptions;
@@ -81,6 +91,27 @@ export interface Counters {
   seed: string;
 }
 
+/** What one chunk held, as the core reports it. */
+export interface ChunkReport {
+  patients: number;
+  /** Bytes the record writer produced (before compression and encryption). */
+  serialized: number;
+  /** Bytes of the chunk (after compression and encryption). */
+  output: number;
+  /** Wall time of the chunk, seconds. */
+  seconds: number;
+  outcomes: { KIA: number; DOW: number; RTD: number; Remains_Role4: number; NBD: number };
+  triage: { T1: number; T2: number; T3: number };
+  perDay: number[];
+}
+
+/** A Node `stream.Writable` (e.g. `fs.createWriteStream(f)`), which `pipeTo` accepts in Node. */
+export interface NodeWritableLike {
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  once(event: string, listener: (...args: any[]) => void): unknown;
+  end(callback?: () => void): unknown;
+}
+
 export interface PipeOptions {
   signal?: AbortSignal;
   onProgress?: (counters: Counters) => void;
@@ -98,7 +129,7 @@ export class Generator implements AsyncIterable<Uint8Array> {
   constructor(config?: ScenarioInput, options?: GeneratorOptions);
   /** The run's seed (decimal string). */
   readonly seed: string;
-  /** Suggested file name, e.g. `patients.ndjson.gz`. */
+  /** The dataset's file name, as the page and the edge worker give it: `patientgen-<preset>-<n>-seed<s>[-shardKofN].<ext>`. */
   readonly fileName: string;
   /** Content type of the output. */
   readonly contentType: string;
@@ -106,10 +137,19 @@ export class Generator implements AsyncIterable<Uint8Array> {
   readonly done: boolean;
   /** Live counters. */
   readonly counters: Counters;
-  /** Writes every chunk into `writable`, honouring backpressure; rejects with an AbortError on abort. */
-  pipeTo(writable: WritableStream<Uint8Array>, options?: PipeOptions): Promise<void>;
+  /** What the last chunk held (undefined before the first). */
+  readonly lastChunk: ChunkReport | undefined;
+  /** The index range `[start, end]` this run generates. */
+  readonly range: [number, number];
+  /**
+   * Writes every chunk into `writable` (a WritableStream, or in Node a stream.Writable), honouring
+   * backpressure; resolves once it is closed (a file: flushed); rejects with an AbortError on abort.
+   */
+  pipeTo(writable: WritableStream<Uint8Array> | NodeWritableLike, options?: PipeOptions): Promise<void>;
   /** A pull-based stream: nothing is generated before it is read. */
   readable(options?: { signal?: AbortSignal }): ReadableStream<Uint8Array>;
+  /** The records as plain objects, each equal to `JSON.parse` of its NDJSON line. */
+  records(): AsyncIterableIterator<Record<string, unknown>>;
   /** The next chunk, or undefined at the end (synchronous). */
   nextChunk(): Uint8Array | undefined;
   /**
@@ -170,6 +210,26 @@ export default function init(input?: Request | string | URL | Response | ArrayBu
 export function validateConfig(config: ScenarioInput): Record<string, unknown>;
 /** The shipped presets. */
 export function presets(): PresetInfo[];
+/** The dataset file name of a scenario and run options (the page's, the edge's, `Generator.fileName`). */
+export function fileName(config: ScenarioInput, options?: GeneratorOptions, flags?: { encrypted?: boolean }): string;
+/** The problems of run options (empty when none). */
+export function checkOptions(options: GeneratorOptions): ConfigProblem[];
+/** The content type of an output (`application/octet-stream` when encrypted). */
+export function contentType(format?: Format, compression?: Compression, flags?: { encrypted?: boolean }): string;
+/** Shard `k` of `n` of `total` patients: `[start, end]`. */
+export function shardRange(k: number, n: number, total: number): [number, number];
+/** `"K/N"` → `{index, count}`; throws a ConfigError (path `shard`). */
+export function parseShard(text: string): { index: number; count: number };
+/** `"A..B"` → `[A, B]`; throws a ConfigError (path `range`). */
+export function parseRange(text: string): [number, number];
+/** The output formats. */
+export function formats(): Format[];
+/** The compressions. */
+export function compressions(): Compression[];
+/** The configurable warfare types. */
+export function warfareTypes(): string[];
+/** The nations: ISO 3166-1 alpha-3 code and English name. */
+export function nations(): { code: string; name: string }[];
 /** One figure of the calibration report (docs/REPORT.md). */
 export interface CalibrationFigure {
   id: string;

@@ -1,10 +1,15 @@
 // Node entry: the module is instantiated on import; `init()` is kept for symmetry.
 import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import * as wasm from "../pkg/patientgen.js";
 import { makeApi } from "./generator.js";
 
 wasm.initSync({ module: readFileSync(new URL("../pkg/patientgen_bg.wasm", import.meta.url)) });
-const api = makeApi(wasm);
+// `pipeTo` also takes a Node `stream.Writable` (e.g. `fs.createWriteStream(f)`): adapted with
+// `Writable.toWeb`, whose close resolves once the stream has finished (the file is flushed).
+const isNodeWritable = (w) =>
+  w != null && typeof w.getWriter !== "function" && typeof w.write === "function" && typeof (w.once ?? w.on) === "function";
+const api = makeApi(wasm, { writable: (w) => (isNodeWritable(w) ? Writable.toWeb(w) : w) });
 
 /** Already initialised on import; resolves immediately. */
 export default async function init() {}
@@ -19,5 +24,15 @@ export const {
   calibrationFigures,
   calibrationMarkdown,
   decryptStream,
+  fileName,
+  checkOptions,
+  contentType,
+  shardRange,
+  parseShard,
+  parseRange,
+  formats,
+  compressions,
+  warfareTypes,
+  nations,
 } = api;
 export { DecryptError, LIMITS } from "./decrypt.js";

@@ -65,7 +65,7 @@ pub struct JobOptions {
     pub compression: Compression,
     /// DEFLATE level of gzip and zip output: 1 (fastest) … 9 (smallest), default 6.
     pub compression_level: u32,
-    /// Encryption (`PGENC1`, DOMAIN.md §10.3), applied last.
+    /// Encryption (`PGENC1`, docs/ENCRYPTION.md), applied last.
     pub encryption: Option<EncryptionParams>,
     /// Accumulate the calibration report ([`Job::calibration`]) over the generated patients
     /// (off by default: the default path does no extra work).
@@ -194,8 +194,10 @@ impl Counters {
 pub struct ChunkReport {
     /// Records in the chunk.
     pub patients: u64,
-    /// Bytes appended to the caller's buffer.
+    /// Bytes appended to the caller's buffer (after compression and encryption).
     pub bytes: usize,
+    /// Bytes the record writer produced for the chunk (before compression and encryption).
+    pub serialized: u64,
     /// Whether the job is finished (nothing more will be produced).
     pub done: bool,
 }
@@ -403,9 +405,10 @@ impl Job {
     /// an empty report with `done = true`.
     pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> Result<ChunkReport, JobError> {
         if self.done {
-            return Ok(ChunkReport { patients: 0, bytes: 0, done: true });
+            return Ok(ChunkReport { patients: 0, bytes: 0, serialized: 0, done: true });
         }
         let before = out.len();
+        let serialized_before = self.counters.bytes_serialized;
         let (n, last) = if self.pipeline.is_passthrough() {
             self.fill(out)
         } else {
@@ -445,7 +448,8 @@ impl Job {
         self.counters.bytes_output += bytes as u64;
         self.counters.chunks += 1;
         self.done = last;
-        Ok(ChunkReport { patients: n, bytes, done: last })
+        let serialized = self.counters.bytes_serialized - serialized_before;
+        Ok(ChunkReport { patients: n, bytes, serialized, done: last })
     }
 
     /// A buffer capacity that holds a chunk without regrowing: the byte budget plus room for the

@@ -21,7 +21,8 @@
 //!
 //! Running a job is the crate root: [`parse_scenario`] → [`Scenario`] / [`Resolved`] (or
 //! [`ConfigErrors`] with JSON paths), [`Job`] with [`JobOptions`] → chunks and [`ChunkReport`]s,
-//! [`shard_range`], [`file_name`], [`Metrics`], [`presets_json`], [`resolved_pretty_json`]. The public
+//! [`shard_range`], [`file_name`], [`Metrics`], [`options`] ([`RunOptions`]: the run options every host
+//! reads, with typed [`OptionError`]s), [`presets_json`], [`resolved_pretty_json`]. The public
 //! modules hold the rest of the API: [`config`] (limits, presets, canonical JSON), [`vocab`] (the
 //! closed vocabularies a [`Resolved`] is made of), [`format`](mod@format) (record writers), [`sink`] (compression
 //! and PGENC1 encryption, decryption) and [`report`] (the calibration report). Every other module
@@ -35,6 +36,7 @@ mod data;
 pub mod format;
 mod job;
 mod metrics;
+pub mod options;
 mod patient;
 mod plan;
 pub mod report;
@@ -53,6 +55,7 @@ pub use job::{
     DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION_LEVEL, MAX_CHUNK_BYTES,
 };
 pub use metrics::Metrics;
+pub use options::{OptionError, OptionErrorKind, RunOptions};
 pub use sink::Compression;
 
 /// The closed vocabularies of the domain (warfare types, nations, facilities, triage, …), in

@@ -3,9 +3,8 @@
 
 import { $, state } from "./state.js";
 import { isObject, rawGet, rawSet } from "./scenario.js";
-import { scenarioLabel } from "./presets.js";
 import { refreshStatus } from "./status.js";
-import { Generator } from "../js/browser.js";
+import { checkOptions, contentType, fileName } from "../js/browser.js";
 
 export function outputOptions() {
   const format = $("o-format").value;
@@ -37,24 +36,27 @@ export function seededText() {
   return JSON.stringify(obj, null, 2);
 }
 
-/** Suggested file name and content type, e.g. patientgen-default-1440-seed42.ndjson. */
+/**
+ * Suggested file name and content type, e.g. patientgen-default-1440-seed42.ndjson: the core's
+ * (the same name the edge worker and `Generator.fileName` give).
+ */
 export function outputName() {
   const o = outputOptions();
   if (!state.resolved) return null;
-  let base;
-  let type;
+  const flags = { encrypted: o.encrypt };
   try {
-    const probe = new Generator(state.text, { format: o.format, compression: o.compression, seed: effectiveSeed() });
-    base = probe.fileName.replace(/^patients\./, "");
-    type = probe.contentType;
-    probe.free(); // release its wasm memory now (the page calls this on every form change)
+    return {
+      name: fileName(state.text, { format: o.format, compression: o.compression, seed: effectiveSeed() }, flags),
+      type: contentType(o.format, o.compression, flags),
+    };
   } catch {
     return null;
   }
-  if (o.encrypt && !base.endsWith(".pgenc")) base += ".pgenc";
-  if (o.encrypt) type = "application/octet-stream";
-  const seed = effectiveSeed();
-  return { name: `patientgen-${scenarioLabel()}-${state.resolved.total_patients}-seed${seed}.${base}`, type };
+}
+
+/** What is wrong with the encryption password, by the core's rule (undefined when nothing). */
+export function passwordProblem(o = outputOptions()) {
+  return o.encrypt ? checkOptions({ encryption: { password: o.password } })[0]?.message : undefined;
 }
 
 export function updateFileName() {
@@ -65,8 +67,9 @@ export function updateFileName() {
 export function updateRunControls() {
   const o = outputOptions();
   const running = !!state.run;
-  const pwBad = o.encrypt && o.password.length < 8;
-  $("o-password-error").textContent = pwBad ? "The password needs at least 8 characters." : "";
+  const problem = passwordProblem(o);
+  const pwBad = problem !== undefined;
+  $("o-password-error").textContent = pwBad ? `The password ${problem}.` : "";
   if (pwBad) $("o-password").setAttribute("aria-invalid", "true");
   else $("o-password").removeAttribute("aria-invalid");
   $("generate").disabled = running || !state.module || !state.resolved || pwBad || !!state.starting;

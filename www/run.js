@@ -4,7 +4,7 @@
 import { $, state, workerUrl } from "./state.js";
 import { rawSet } from "./scenario.js";
 import { setText } from "./form.js";
-import { outputOptions, currentSeed, outputName, updateRunControls, randomSeed } from "./output.js";
+import { outputOptions, currentSeed, outputName, updateRunControls, randomSeed, passwordProblem } from "./output.js";
 import { requestPreview } from "./preview.js";
 import { setStatus, setRunState, fmtInt, fmtDuration, fmtBytes, showProgress } from "./status.js";
 import { expectedBytes, updateStorageLine, askPersistence } from "./storage.js";
@@ -62,7 +62,7 @@ export async function generate() {
 
 export async function startRun() {
   const o = outputOptions();
-  if (o.encrypt && o.password.length < 8) return;
+  if (passwordProblem(o) !== undefined) return;
   if (currentSeed() === null) {
     // The random seed shown in the file name and the preview becomes part of the scenario.
     const obj = state.obj ?? {};

@@ -2,7 +2,7 @@
 // live counters of a run: progress, rate, MB written, elapsed, ETA and the calibration figures.
 
 import { $, state } from "./state.js";
-import { outputOptions } from "./output.js";
+import { outputOptions, passwordProblem } from "./output.js";
 import { drawCharts } from "./charts.js";
 import { mergeCalibrations, calibrationFigures } from "../js/browser.js";
 
@@ -24,7 +24,8 @@ export function disabledReason() {
     return `Generate is disabled: the scenario has ${n === 1 ? "a problem" : `${n} problems`} (${where}) — ${what}${n > 1 ? " …" : ""}`;
   }
   const o = outputOptions();
-  if (o.encrypt && o.password.length < 8) return "Generate is disabled: the encryption password needs at least 8 characters.";
+  const problem = passwordProblem(o);
+  if (problem !== undefined) return `Generate is disabled: the encryption password ${problem}.`;
   return null;
 }
 

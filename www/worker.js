@@ -100,22 +100,15 @@ function shardRole(first) {
   }
 
   async function pump(gen, block) {
-    let prev = { n: 0, perDay: [], triage: [0, 0, 0], outcomes: [0, 0, 0, 0, 0] };
     for await (const chunk of gen) {
-      const c = gen.counters;
-      const cur = {
-        n: c.patientsGenerated,
+      // What this chunk held, as the core reports it.
+      const c = gen.lastChunk;
+      const delta = {
+        n: c.patients,
         perDay: c.perDay,
         triage: [c.triage.T1, c.triage.T2, c.triage.T3],
         outcomes: [c.outcomes.KIA, c.outcomes.DOW, c.outcomes.NBD, c.outcomes.RTD, c.outcomes.Remains_Role4],
       };
-      const delta = {
-        n: cur.n - prev.n,
-        perDay: cur.perDay.map((v, i) => v - (prev.perDay[i] ?? 0)),
-        triage: cur.triage.map((v, i) => v - prev.triage[i]),
-        outcomes: cur.outcomes.map((v, i) => v - prev.outcomes[i]),
-      };
-      prev = cur;
       const buf =
         chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk.buffer : chunk.slice().buffer;
       credits--;
@@ -535,13 +528,12 @@ function previewRole(first) {
     if (data.type !== "preview") return;
     try {
       await ready;
-      const gen = new Generator(data.config, { format: "ndjson", range: [0, data.count], chunkSize: data.count });
-      const parts = [];
-      for (let c = gen.nextChunk(); c !== undefined; c = gen.nextChunk()) parts.push(c);
+      // The records as objects, straight from the core (Generator.records()).
+      const gen = new Generator(data.config, { range: [0, data.count], chunkSize: data.count });
+      const all = [];
+      for await (const r of gen.records()) all.push(r);
       const seed = gen.seed;
       gen.free?.();
-      const all = new Uint8Array(parts.reduce((n, c) => n + c.byteLength, 0));
-      parts.reduce((at, c) => (all.set(c, at), at + c.byteLength), 0);
       // The chosen format's size per patient (for the storage estimate), measured on 8 × 50
       // patients spread over the run (the first days alone are not typical).
       let probed = 0;
@@ -557,18 +549,13 @@ function previewRole(first) {
         probed += b - a;
       }
       const bytesPerPatient = probedBytes / Math.max(1, probed);
-      const text = new TextDecoder().decode(all);
-      const records = text
-        .split("\n")
-        .filter((l) => l.length > 0)
-        .map((line) => {
-          const r = JSON.parse(line);
-          const o = {};
-          for (const k of PREVIEW_KEYS) if (r[k] !== undefined) o[k] = r[k];
-          o.name = `${r.demographics?.given_name ?? ""} ${r.demographics?.family_name ?? ""}`.trim();
-          o.condition = r.conditions?.[0]?.name ?? "";
-          return o;
-        });
+      const records = all.map((r) => {
+        const o = {};
+        for (const k of PREVIEW_KEYS) if (r[k] !== undefined) o[k] = r[k];
+        o.name = `${r.demographics?.given_name ?? ""} ${r.demographics?.family_name ?? ""}`.trim();
+        o.condition = r.conditions?.[0]?.name ?? "";
+        return o;
+      });
       self.postMessage({ type: "preview", id: data.id, key: data.key, records, seed, bytesPerPatient });
     } catch (e) {
       self.postMessage({ type: "preview-error", id: data.id, error: describe(e) });

@@ -1,19 +1,26 @@
 //! JavaScript bindings (DESIGN.md §3.2); compiled only for `wasm32`.
 //!
-//! This module is the only place that knows JavaScript. It exposes a synchronous engine over the
-//! core [`Job`]: construct it from a scenario and options, pull chunks with `nextChunk()`, read the
-//! counters and the metrics. The thin JS layer (`js/generator.js`) builds the asynchronous API on
-//! it: `pipeTo` with backpressure and yielding, `readable()`, async iteration and abort.
+//! This module is the only place that knows JavaScript. The [`Engine`] runs one job of the core:
+//! options are read with serde-wasm-bindgen into the core's [`RunOptions`]; chunks come out
+//! synchronously (`nextChunk`, `nextChunkView`, `nextRecords`) or as streams ([`stream`]: `pipeTo`
+//! into a `WritableStream` and `readable()`, over wasm-streams, with backpressure, yielding and
+//! abort). The JS layer (`js/generator.js`) keeps the run's consumer state and the WebCrypto key
+//! derivation.
+
+mod stream;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
 use crate::config::{self, ConfigErrors, Resolved};
+use crate::options::{self, EncryptionOptions, OptionError, OptionErrorKind, RunOptions};
 use crate::report::{Calibration, CalibrationReader, ReportError};
-use crate::sink::EncryptionParams;
-use crate::{shard_range, Compression, Format, Job, JobOptions, Metrics};
+use crate::{ChunkReport, Compression, Format, Job, JobOptions, Metrics};
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -48,15 +55,6 @@ pub fn last_panic() -> Option<String> {
 
 fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        // Option names are interned: each is decoded into a JS string once per process.
-        Reflect::get(obj, &JsValue::from_str(wasm_bindgen::intern(key))).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
 }
 
 /// A JS `Error` with `name`, `message` and, for configuration errors, `errors: [{path, message}]`.
@@ -107,19 +105,7 @@ pub fn validate_config(config: JsValue) -> Result<String, JsValue> {
 
 /// Draws a seed from `crypto.getRandomValues` (DOMAIN.md §1.6).
 fn random_seed() -> Result<u64, JsValue> {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).map_err(|e| JsValue::from_str(&format!("cannot draw a random seed: {e}")))?;
-    Ok(u64::from_le_bytes(b))
-}
-
-fn u64_of(v: &JsValue) -> Option<u64> {
-    if let Some(f) = v.as_f64() {
-        return (f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_991.0).then_some(f as u64);
-    }
-    if let Some(s) = v.as_string() {
-        return s.parse().ok();
-    }
-    u64::try_from(v.clone()).ok()
+    Ok(u64::from_le_bytes(random_bytes::<8>()?))
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
@@ -128,66 +114,30 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     Ok(b)
 }
 
-fn bytes_of<const N: usize>(v: &JsValue, path: &str) -> Result<[u8; N], JsValue> {
-    let arr = v
-        .dyn_ref::<Uint8Array>()
-        .filter(|a| a.length() as usize == N)
-        .ok_or_else(|| option_error(path, &format!("must be a Uint8Array of {N} bytes")))?;
-    let mut b = [0u8; N];
-    arr.copy_to(&mut b);
-    Ok(b)
-}
-
-/// Encryption parameters of `options.encryption` (`{password}` derived in the core, or `{key,
-/// salt, iterations}` pre-derived with WebCrypto), with a fresh nonce prefix (and salt).
-fn encryption_of(enc: &JsValue) -> Result<Option<EncryptionParams>, JsValue> {
-    if enc.is_undefined() || enc.is_null() || get(enc, "deferred").is_truthy() {
-        return Ok(None);
-    }
-    let prefix = random_bytes::<7>()?;
-    let key = get(enc, "key");
-    let mut params = if !key.is_undefined() {
-        let key = bytes_of::<32>(&key, "encryption.key")?;
-        let salt = bytes_of::<16>(&get(enc, "salt"), "encryption.salt")?;
-        let it = u64_of(&get(enc, "iterations"))
-            .and_then(|v| u32::try_from(v).ok())
-            .ok_or_else(|| option_error("encryption.iterations", "must be given with a pre-derived key"))?;
-        EncryptionParams::with_key(key, salt, it, prefix)
-    } else {
-        let pw = get(enc, "password")
-            .as_string()
-            .ok_or_else(|| option_error("encryption.password", "must be a string (or give a key)"))?;
-        let salt = match get(enc, "salt") {
-            s if s.is_undefined() => random_bytes::<16>()?,
-            s => bytes_of::<16>(&s, "encryption.salt")?,
-        };
-        let mut p = EncryptionParams::with_password(&pw, salt, prefix);
-        match get(enc, "kdf").as_string().as_deref() {
-            None | Some("pbkdf2") => {}
-            Some("argon2id") => p.argon2id = Some(crate::sink::Argon2Cost::DEFAULT),
-            Some(other) => {
-                return Err(option_error(
-                    "encryption.kdf",
-                    &format!("must be \"pbkdf2\" or \"argon2id\", got {other:?}"),
-                ))
+/// A `ConfigError` of option problems: `errors: [{path, message, suggestion?}]`.
+fn options_error(errors: &[OptionError]) -> JsValue {
+    let list: Vec<config::ConfigError> =
+        errors.iter().map(|e| config::ConfigError { path: e.path.clone(), message: e.kind.to_string() }).collect();
+    let err = config_error(&ConfigErrors(list));
+    if let Ok(arr) = Reflect::get(&err, &"errors".into()).map(|v| Array::from(&v)) {
+        for (i, e) in errors.iter().enumerate() {
+            let s = match &e.kind {
+                OptionErrorKind::UnknownKey { suggestion } => *suggestion,
+                OptionErrorKind::UnknownValue { suggestion, .. } => *suggestion,
+                _ => None,
+            };
+            if let Some(s) = s {
+                set(&Object::from(arr.get(i as u32)), "suggestion", s);
             }
         }
-        let it = get(enc, "iterations");
-        if !it.is_undefined() {
-            p.iterations = u64_of(&it)
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| option_error("encryption.iterations", "must be an integer"))?;
-        }
-        p
-    };
-    let seg = get(enc, "segmentSize");
-    if !seg.is_undefined() {
-        params.segment_size = u64_of(&seg)
-            .and_then(|v| u32::try_from(v).ok())
-            .ok_or_else(|| option_error("encryption.segmentSize", "must be an integer"))?;
     }
-    params.validate().map_err(|e| option_error("encryption", &e.to_string()))?;
-    Ok(Some(params))
+    err
+}
+
+/// Reads the options object with serde-wasm-bindgen into the core's [`RunOptions`].
+fn run_options(options: &JsValue) -> Result<RunOptions, JsValue> {
+    RunOptions::from_deserializer(serde_wasm_bindgen::Deserializer::from(options.clone()))
+        .map_err(|e| options_error(&e))
 }
 
 /// `Argon2id(password, salt, cost)`: the 32-byte key of a PGENC1 header with KDF id 2, for the
@@ -201,122 +151,49 @@ pub fn argon2id_key(password: &str, salt: &[u8], memory_mib: u16, passes: u8, la
         .map_err(|e| option_error("kdf", &e.to_string()))
 }
 
-/// The synchronous generation engine (one job).
-#[wasm_bindgen]
-pub struct Engine {
+/// The error every call on a freed engine gives.
+pub(crate) fn freed_error() -> JsValue {
+    let e = js_sys::Error::new("generator was freed");
+    set(&e, "patientgenFreed", true);
+    e.into()
+}
+
+/// One chunk's report, as `lastChunk` gives it.
+#[derive(Clone, Debug, Default)]
+struct LastChunk {
+    report: Option<ChunkReport>,
+    seconds: f64,
+    outcomes: [u64; 5],
+    triage: [u64; 3],
+    per_day: Vec<u64>,
+}
+
+/// The state of one run, shared by the engine and its streams.
+pub(crate) struct Run {
     job: Job,
-    /// What the job was built from, kept until the first chunk so `setKey` can rebuild it.
-    setup: Option<(Resolved, u64, JobOptions)>,
+    /// What the job was built from (setKey rebuilds it; records() builds an NDJSON twin).
+    base: (Resolved, u64, JobOptions),
+    /// Whether a chunk was taken (no more setKey).
+    started: bool,
     buf: Vec<u8>,
     metrics: Metrics,
     format: Format,
-    compression: Compression,
-    seed: u64,
-    file_name: String,
-    /// Whether the run was counted as finished in the metrics (completed, failed or cancelled).
-    finished: bool,
+    last: LastChunk,
+    /// Counted as finished in the metrics (completed, failed or cancelled).
+    pub(crate) finished: bool,
+    /// The engine was freed (its streams end with "generator was freed").
+    pub(crate) freed: bool,
+    /// Host clock (ms) of the first chunk, 0 before.
+    started_ms: f64,
+    /// Host clock (ms) of the last yield to the event loop.
+    pub(crate) last_yield: f64,
+    /// Records of the chunks the consumer has taken (pipeTo: the sink accepted).
+    pub(crate) written: u64,
+    /// The NDJSON twin job of `records()`.
+    records: Option<Job>,
 }
 
-#[wasm_bindgen]
-impl Engine {
-    /// Builds an engine. `options`: `{format, compression, csvRaw, chunkSize, chunkBytes, shard:
-    /// {index, count}, range: [start, end], startIndex, seed, patients, calibration}`
-    /// (`calibration: true` accumulates the calibration report: [`Engine::calibration_counts`]).
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue, options: JsValue) -> Result<Engine, JsValue> {
-        let mut scenario = parse(&config)?;
-        let mut opts = JobOptions::default();
-        let format = get(&options, "format");
-        if let Some(f) = format.as_string() {
-            opts.format = Format::parse(&f).ok_or_else(|| option_error("format", "unknown format"))?;
-        }
-        if let Some(c) = get(&options, "compression").as_string() {
-            opts.compression =
-                Compression::parse(&c).ok_or_else(|| option_error("compression", "unknown compression"))?;
-        }
-        let level = get(&options, "compressionLevel");
-        if !level.is_undefined() {
-            opts.compression_level = u64_of(&level)
-                .filter(|v| (1..=9).contains(v))
-                .ok_or_else(|| option_error("compressionLevel", "must be an integer 1 … 9"))?
-                as u32;
-        }
-        let raw = get(&options, "csvRaw");
-        if !raw.is_undefined() {
-            opts.csv_raw = raw.as_bool().ok_or_else(|| option_error("csvRaw", "must be true or false"))?;
-        }
-        let cs = get(&options, "chunkSize");
-        if !cs.is_undefined() {
-            opts.chunk_size = u64_of(&cs)
-                .and_then(|v| u32::try_from(v).ok())
-                .filter(|v| *v > 0)
-                .ok_or_else(|| option_error("chunkSize", "must be an integer ≥ 1"))?;
-        }
-        let cb = get(&options, "chunkBytes");
-        if !cb.is_undefined() {
-            opts.chunk_bytes = u64_of(&cb)
-                .map(|v| v as usize)
-                .ok_or_else(|| option_error("chunkBytes", "must be a non-negative integer"))?;
-        }
-        let patients = get(&options, "patients");
-        if !patients.is_undefined() {
-            let n = u64_of(&patients)
-                .filter(|n| (1..=config::MAX_PATIENTS).contains(n))
-                .ok_or_else(|| option_error("patients", "must be an integer between 1 and 2^40"))?;
-            scenario.resolved.total_patients = n;
-        }
-        let seed_opt = get(&options, "seed");
-        let seed = if !seed_opt.is_undefined() && !seed_opt.is_null() {
-            u64_of(&seed_opt).ok_or_else(|| option_error("seed", "must be an integer 0 … 2^64−1"))?
-        } else {
-            match scenario.seed {
-                Some(s) => s,
-                None => random_seed()?,
-            }
-        };
-        let total = scenario.resolved.total_patients;
-        let shard = get(&options, "shard");
-        if !shard.is_undefined() {
-            let k = u64_of(&get(&shard, "index")).ok_or_else(|| option_error("shard.index", "must be an integer"))?;
-            let n = u64_of(&get(&shard, "count")).ok_or_else(|| option_error("shard.count", "must be an integer"))?;
-            opts.range = Some(shard_range(total, k, n).map_err(|e| option_error("shard", &e.to_string()))?);
-        }
-        let range = get(&options, "range");
-        if !range.is_undefined() {
-            let a = u64_of(&Reflect::get(&range, &0.into()).unwrap_or(JsValue::UNDEFINED))
-                .ok_or_else(|| option_error("range[0]", "must be an integer"))?;
-            let b = u64_of(&Reflect::get(&range, &1.into()).unwrap_or(JsValue::UNDEFINED))
-                .ok_or_else(|| option_error("range[1]", "must be an integer"))?;
-            opts.range = Some(a..b);
-        }
-        let start = get(&options, "startIndex");
-        if !start.is_undefined() {
-            let s = u64_of(&start).ok_or_else(|| option_error("startIndex", "must be an integer"))?;
-            let end = opts.range.as_ref().map_or(total, |r| r.end);
-            opts.range = Some(s..end);
-        }
-        opts.calibration = get(&options, "calibration").is_truthy();
-        let enc = get(&options, "encryption");
-        let encrypted = !enc.is_undefined() && !enc.is_null();
-        opts.encryption = encryption_of(&enc)?;
-        let job = Job::new(&scenario.resolved, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
-        let file_name = crate::file_name(opts.format, opts.compression, encrypted);
-        let mut metrics = Metrics::new();
-        metrics.run_started();
-        Ok(Engine {
-            job,
-            setup: Some((scenario.resolved, seed, opts.clone())),
-            buf: Vec::new(),
-            metrics,
-            format: opts.format,
-            compression: opts.compression,
-            seed,
-            file_name,
-            finished: false,
-        })
-    }
-
-    /// Counts the run as finished in the metrics, once.
+impl Run {
     fn finish(&mut self) {
         if !self.finished {
             self.finished = true;
@@ -324,29 +201,284 @@ impl Engine {
         }
     }
 
-    /// Sets a key derived (e.g. with WebCrypto PBKDF2) from `salt` with `iterations`, before the
-    /// first chunk; the job is rebuilt with encryption.
+    /// Counts a failed run in the metrics (`cancelled`, `output`, …).
+    pub(crate) fn fail(&mut self, error_type: &str) {
+        if !self.finished {
+            self.metrics.observe_error(error_type);
+        }
+        self.finish();
+    }
+
+    /// Generates the next chunk into `self.buf`; false when there is nothing more.
+    fn fill(&mut self) -> Result<bool, JsValue> {
+        if self.job.is_done() {
+            self.finish();
+            return Ok(false);
+        }
+        if !self.started {
+            self.started = true;
+            self.started_ms = js_sys::Date::now();
+        }
+        self.buf.clear();
+        // The whole chunk budget at once, as `Job::run` does natively: no regrowth and copying.
+        self.buf.reserve(self.job.chunk_capacity());
+        let before = self.job.counters().clone();
+        let t0 = js_sys::Date::now();
+        let report = match self.job.next_chunk(&mut self.buf) {
+            Ok(r) => r,
+            Err(e) => {
+                self.fail("internal");
+                return Err(js_sys::Error::new(&e.to_string()).into());
+            }
+        };
+        let seconds = (js_sys::Date::now() - t0) / 1000.0;
+        self.metrics.observe_chunk(self.format, report.patients, report.serialized, report.bytes as u64, seconds);
+        let after = self.job.counters();
+        let mut last = LastChunk { report: Some(report), seconds, ..LastChunk::default() };
+        for (d, (a, b)) in last.outcomes.iter_mut().zip(after.outcomes.iter().zip(before.outcomes)) {
+            *d = a - b;
+        }
+        for (d, (a, b)) in last.triage.iter_mut().zip(after.triage.iter().zip(before.triage)) {
+            *d = a - b;
+        }
+        last.per_day =
+            after.per_day.iter().enumerate().map(|(i, a)| a - before.per_day.get(i).copied().unwrap_or(0)).collect();
+        self.last = last;
+        if report.done {
+            self.finish();
+        }
+        Ok(!(report.bytes == 0 && report.done))
+    }
+
+    /// The next chunk copied into a JS `Uint8Array`, with its record count.
+    pub(crate) fn next_chunk_copy(&mut self) -> Result<Option<(Uint8Array, u64)>, JsValue> {
+        if !self.fill()? {
+            return Ok(None);
+        }
+        let records = self.last.report.map_or(0, |r| r.patients);
+        Ok(Some((Uint8Array::from(&self.buf[..]), records)))
+    }
+
+    /// The next records as plain objects (the NDJSON record of each, through serde-wasm-bindgen),
+    /// or `None` at the end.
+    fn next_records(&mut self) -> Result<Option<Array>, JsValue> {
+        if self.records.is_none() {
+            let (cfg, seed, opts) = &self.base;
+            let twin = JobOptions {
+                format: Format::Ndjson,
+                compression: Compression::None,
+                encryption: None,
+                calibration: false,
+                ..opts.clone()
+            };
+            self.records = Some(Job::new(cfg, *seed, &twin).map_err(|e| js_sys::Error::new(&e.to_string()))?);
+            self.started = true;
+            self.started_ms = js_sys::Date::now();
+        }
+        let Some(job) = self.records.as_mut() else { return Ok(None) };
+        if job.is_done() {
+            self.finish();
+            return Ok(None);
+        }
+        self.buf.clear();
+        let report = job.next_chunk(&mut self.buf).map_err(|e| js_sys::Error::new(&e.to_string()))?;
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        let out = Array::new();
+        for line in self.buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            // `from_str`: the instantiation the scenario parser already has (smaller .wasm).
+            let text = std::str::from_utf8(line).map_err(|e| js_sys::Error::new(&format!("record: {e}")))?;
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| js_sys::Error::new(&format!("record: {e}")))?;
+            out.push(&v.serialize(&ser).map_err(JsValue::from)?);
+        }
+        self.written += report.patients;
+        if report.done {
+            self.finish();
+        }
+        Ok(if out.length() == 0 && report.done { None } else { Some(out) })
+    }
+
+    fn counters(&self) -> JsValue {
+        let c = if let Some(j) = &self.records { j.counters() } else { self.job.counters() };
+        let o = Object::new();
+        set(&o, "patientsGenerated", c.patients_generated as f64);
+        set(&o, "totalPatients", c.total_patients as f64);
+        set(&o, "chunks", c.chunks as f64);
+        set(&o, "bytesSerialized", c.bytes_serialized as f64);
+        set(&o, "bytesOut", c.bytes_output as f64);
+        set(&o, "outcomes", outcomes_object(&c.outcomes));
+        set(&o, "triage", triage_object(&c.triage));
+        set(&o, "perDay", numbers(&c.per_day));
+        set(&o, "seed", c.seed.to_string());
+        let elapsed = if self.started_ms > 0.0 { js_sys::Date::now() - self.started_ms } else { 0.0 };
+        set(&o, "elapsedMs", elapsed);
+        set(&o, "patientsPerSecond", if elapsed > 0.0 { c.patients_generated as f64 * 1000.0 / elapsed } else { 0.0 });
+        set(&o, "recordsWritten", self.written as f64);
+        o.into()
+    }
+}
+
+fn pair(r: &std::ops::Range<u64>) -> Array {
+    numbers(&[r.start, r.end])
+}
+
+fn numbers(v: &[u64]) -> Array {
+    v.iter().map(|&n| JsValue::from_f64(n as f64)).collect()
+}
+
+fn outcomes_object(v: &[u64; 5]) -> Object {
+    let o = Object::new();
+    for (k, v) in ["KIA", "DOW", "RTD", "Remains_Role4", "NBD"].iter().zip(v) {
+        set(&o, k, *v as f64);
+    }
+    o
+}
+
+fn triage_object(v: &[u64; 3]) -> Object {
+    let o = Object::new();
+    for (k, v) in ["T1", "T2", "T3"].iter().zip(v) {
+        set(&o, k, *v as f64);
+    }
+    o
+}
+
+/// The generation engine of one run: the synchronous steps (`nextChunk`, `nextChunkView`,
+/// `nextRecords`) and the streams (`pipeTo`, `readable`) over the core [`Job`].
+#[wasm_bindgen]
+pub struct Engine {
+    run: Rc<RefCell<Run>>,
+    seed: u64,
+    file_name: String,
+    content_type: &'static str,
+    range: std::ops::Range<u64>,
+    /// Encryption whose key the host derives (PBKDF2 with WebCrypto) before the first chunk, with
+    /// the salt drawn for it.
+    host_key: Option<(EncryptionOptions, [u8; 16])>,
+}
+
+/// The scenario, its options and the derived facts of a run (shared by [`Engine::new`] and
+/// [`file_name`]).
+struct Setup {
+    scenario: config::Scenario,
+    options: RunOptions,
+    seed: u64,
+    label: String,
+}
+
+fn setup(config: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+    install_panic_hook();
+    let text = scenario_text(config)?;
+    let mut scenario = config::parse_scenario(&text).map_err(|e| config_error(&e))?;
+    let options = run_options(options)?;
+    if let Some(n) = options.patients {
+        scenario.resolved.total_patients = n;
+    }
+    let seed = match options.seed.or(scenario.seed) {
+        Some(s) => s,
+        None => random_seed()?,
+    };
+    Ok(Setup { label: options::scenario_label(&text), scenario, options, seed })
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Builds an engine from a scenario (object or JSON text) and the run options (`{patients,
+    /// seed, shard, range, startIndex, chunkSize, chunkBytes, format, compression,
+    /// compressionLevel, encryption, calibration, csvRaw}`, read into the core's `RunOptions`;
+    /// an unknown key is a `ConfigError` with a did-you-mean).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, options: JsValue) -> Result<Engine, JsValue> {
+        let Setup { scenario, options: o, seed, label } = setup(&config, &options)?;
+        let total = scenario.resolved.total_patients;
+        let mut opts = o.job_options(total).map_err(|e| options_error(&[e]))?;
+        let mut host_key = None;
+        if let Some(enc) = &o.encryption {
+            if enc.host_derives() {
+                host_key = Some((enc.clone(), random_bytes::<16>()?));
+            } else {
+                opts.encryption =
+                    Some(enc.params(random_bytes()?, random_bytes()?, None).map_err(|e| options_error(&[e]))?);
+            }
+        }
+        let job = Job::new(&scenario.resolved, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
+        let encrypted = o.encryption.is_some();
+        let file_name = options::dataset_file_name(&label, total, seed, &o.part, o.format, o.compression, encrypted);
+        let range = job.range();
+        let mut metrics = Metrics::new();
+        metrics.run_started();
+        let run = Run {
+            job,
+            base: (scenario.resolved, seed, opts),
+            started: false,
+            buf: Vec::new(),
+            metrics,
+            format: o.format,
+            last: LastChunk::default(),
+            finished: false,
+            freed: false,
+            started_ms: 0.0,
+            last_yield: 0.0,
+            written: 0,
+            records: None,
+        };
+        Ok(Engine {
+            run: Rc::new(RefCell::new(run)),
+            seed,
+            file_name,
+            content_type: options::content_type(o.format, o.compression, encrypted),
+            range,
+            host_key,
+        })
+    }
+
+    /// The key derivation the host must do before the first chunk (`{password, salt, iterations}`,
+    /// PBKDF2-HMAC-SHA-256 with WebCrypto), or `undefined`.
+    #[wasm_bindgen(getter, js_name = pendingKey)]
+    pub fn pending_key(&self) -> JsValue {
+        let Some((enc, salt)) = &self.host_key else { return JsValue::UNDEFINED };
+        let o = Object::new();
+        set(&o, "password", enc.password.clone().unwrap_or_default());
+        set(&o, "salt", Uint8Array::from(&salt[..]));
+        set(&o, "iterations", enc.pbkdf2_iterations());
+        o.into()
+    }
+
+    /// Sets the key the host derived for [`Engine::pending_key`], before the first chunk.
     #[wasm_bindgen(js_name = setKey)]
-    pub fn set_key(&mut self, key: &[u8], salt: &[u8], iterations: u32, segment_size: u32) -> Result<(), JsValue> {
-        let (cfg, seed, mut opts) = self
-            .setup
-            .take()
-            .ok_or_else(|| option_error("encryption", "the key must be set before the first chunk"))?;
+    pub fn set_key(&mut self, key: &[u8]) -> Result<(), JsValue> {
+        let (enc, salt) = self.host_key.take().ok_or_else(|| option_error("encryption", "no key is pending"))?;
+        let mut r = self.run.borrow_mut();
+        if r.started {
+            return Err(option_error("encryption", "the key must be set before the first chunk"));
+        }
         let key: [u8; 32] = key.try_into().map_err(|_| option_error("encryption.key", "must be 32 bytes"))?;
-        let salt: [u8; 16] = salt.try_into().map_err(|_| option_error("encryption.salt", "must be 16 bytes"))?;
-        let mut params = EncryptionParams::with_key(key, salt, iterations, random_bytes::<7>()?);
-        params.segment_size = segment_size;
-        params.validate().map_err(|e| option_error("encryption", &e.to_string()))?;
-        opts.encryption = Some(params);
-        self.job = Job::new(&cfg, seed, &opts).map_err(|e| option_error("", &e.to_string()))?;
+        let params = enc.params(salt, random_bytes()?, Some(key)).map_err(|e| options_error(&[e]))?;
+        r.base.2.encryption = Some(params);
+        let job = Job::new(&r.base.0, r.base.1, &r.base.2).map_err(|e| option_error("", &e.to_string()))?;
+        r.job = job;
         Ok(())
     }
 
-    /// The next chunk's bytes, or `undefined` when the job is finished. `seconds` is the host's
-    /// measurement of the previous chunk's wall time, recorded in the metrics.
+    fn ready(&self) -> Result<(), JsValue> {
+        if self.host_key.is_some() {
+            return Err(js_sys::Error::new(
+                "encryption with a password needs the asynchronous API (pipeTo, readable, for await)",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The next chunk's bytes (a copy), or `undefined` when the job is finished.
     #[wasm_bindgen(js_name = nextChunk)]
     pub fn next_chunk(&mut self) -> Result<Option<Uint8Array>, JsValue> {
-        Ok(if self.fill()? { Some(Uint8Array::from(&self.buf[..])) } else { None })
+        self.ready()?;
+        let mut r = self.run.borrow_mut();
+        let next = r.next_chunk_copy()?;
+        Ok(next.map(|(chunk, records)| {
+            r.written += records;
+            chunk
+        }))
     }
 
     /// The next chunk as a view into the engine's own memory — no copy — or `undefined` when the
@@ -356,51 +488,83 @@ impl Engine {
     /// [`Engine::next_chunk`].
     #[wasm_bindgen(js_name = nextChunkView)]
     pub fn next_chunk_view(&mut self) -> Result<Option<Uint8Array>, JsValue> {
-        if !self.fill()? {
+        self.ready()?;
+        let mut r = self.run.borrow_mut();
+        if !r.fill()? {
             return Ok(None);
         }
+        r.written += r.last.report.map_or(0, |c| c.patients);
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         // Linear-memory addresses and lengths fit in u32 on wasm32.
         Ok(Some(Uint8Array::new_with_byte_offset_and_length(
             &memory.buffer(),
-            self.buf.as_ptr() as usize as u32,
-            self.buf.len() as u32,
+            r.buf.as_ptr() as usize as u32,
+            r.buf.len() as u32,
         )))
     }
 
-    /// Generates the next chunk into `self.buf`; false when there is nothing more.
-    fn fill(&mut self) -> Result<bool, JsValue> {
-        if self.job.is_done() {
-            self.finish();
-            return Ok(false);
-        }
-        self.setup = None;
-        self.buf.clear();
-        // The whole chunk budget at once, as `Job::run` does natively: no regrowth and copying.
-        self.buf.reserve(self.job.chunk_capacity());
-        let serialized_before = self.job.counters().bytes_serialized;
-        let t0 = js_sys::Date::now();
-        let report = match self.job.next_chunk(&mut self.buf) {
-            Ok(r) => r,
-            Err(e) => {
-                self.metrics.observe_error("internal");
-                self.finish();
-                return Err(js_sys::Error::new(&e.to_string()).into());
-            }
-        };
-        let seconds = (js_sys::Date::now() - t0) / 1000.0;
-        let serialized = self.job.counters().bytes_serialized - serialized_before;
-        self.metrics.observe_chunk(self.format, report.patients, serialized, report.bytes as u64, seconds);
-        if report.done {
-            self.finish();
-        }
-        Ok(!(report.bytes == 0 && report.done))
+    /// The next records as an array of plain objects, each equal to `JSON.parse` of its NDJSON
+    /// line (whatever the output format), or `undefined` at the end.
+    #[wasm_bindgen(js_name = nextRecords)]
+    pub fn next_records(&mut self) -> Result<Option<Array>, JsValue> {
+        self.run.borrow_mut().next_records()
+    }
+
+    /// Writes every chunk into a `WritableStream`, awaiting `writer.ready` (backpressure) and
+    /// yielding to the event loop by time budget; stops within one chunk when one of `signals`
+    /// aborts (the writer is aborted; the bytes end at a record boundary). `onProgress(counters)`
+    /// is called after each chunk. Resolves once the stream is closed.
+    #[wasm_bindgen(js_name = pipeTo)]
+    pub fn pipe_to(
+        &self,
+        writable: web_sys::WritableStream,
+        signals: Vec<AbortSignal>,
+        on_progress: Option<js_sys::Function>,
+        prevent_close: bool,
+    ) -> Result<Promise, JsValue> {
+        self.ready()?;
+        let run = self.run.clone();
+        let counters_run = self.run.clone();
+        Ok(wasm_bindgen_futures::future_to_promise(stream::pipe(
+            run,
+            writable,
+            signals,
+            on_progress,
+            move || counters_run.borrow().counters(),
+            prevent_close,
+        )))
+    }
+
+    /// A pull-based `ReadableStream` of the chunks (high-water mark 0: nothing is generated before
+    /// a read). An aborted `signal` errors it; cancelling counts the run as cancelled.
+    pub fn readable(&self, signal: Option<AbortSignal>) -> Result<web_sys::ReadableStream, JsValue> {
+        self.ready()?;
+        Ok(stream::readable(self.run.clone(), signal))
+    }
+
+    /// Resolves after a yield to the event loop when the time budget since the last one is spent
+    /// (for consumers that pull synchronously: async iteration, `records()`).
+    #[wasm_bindgen(js_name = maybeYield)]
+    pub fn maybe_yield(&self) -> Promise {
+        let run = self.run.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            stream::maybe_yield(&run).await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Ends the run for good before `free()`: its streams end with "generator was freed". (A
+    /// garbage-collected engine does not do this: a stream still being read keeps the run alive.)
+    #[wasm_bindgen(js_name = markFreed)]
+    pub fn mark_freed(&self) {
+        self.run.borrow_mut().freed = true;
     }
 
     /// Whether the job has produced everything.
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {
-        self.job.is_done()
+        let r = self.run.borrow();
+        r.records.as_ref().map_or_else(|| r.job.is_done(), Job::is_done)
     }
 
     /// The run's seed as a decimal string.
@@ -409,49 +573,47 @@ impl Engine {
         self.seed.to_string()
     }
 
-    /// The suggested file name (`patients.ndjson.gz`, …).
+    /// The dataset's file name, as the page and the edge worker name it:
+    /// `patientgen-<label>-<patients>-seed<seed>[-shardKofN|-rangeA-B].<ext>`.
     #[wasm_bindgen(getter, js_name = fileName)]
     pub fn file_name(&self) -> String {
         self.file_name.clone()
     }
 
-    /// The output's content type.
+    /// The output's content type (encryption and compression accounted for).
     #[wasm_bindgen(getter, js_name = contentType)]
     pub fn content_type(&self) -> String {
-        match self.compression {
-            Compression::None => self.format.content_type().into(),
-            Compression::Gzip => "application/gzip".into(),
-            Compression::Zip => "application/zip".into(),
-        }
+        self.content_type.into()
+    }
+
+    /// The index range `[start, end]` this run generates.
+    #[wasm_bindgen(getter)]
+    pub fn range(&self) -> Array {
+        pair(&self.range)
     }
 
     /// The core counters: `{patientsGenerated, totalPatients, chunks, bytesSerialized, bytesOut,
-    /// outcomes: {KIA, DOW, RTD, Remains_Role4, NBD}, triage: {T1, T2, T3}, perDay: [...], seed}`.
+    /// outcomes: {KIA, DOW, RTD, Remains_Role4, NBD}, triage: {T1, T2, T3}, perDay: [...], seed,
+    /// elapsedMs, patientsPerSecond, recordsWritten}`.
     #[wasm_bindgen(getter)]
     pub fn counters(&self) -> JsValue {
-        let c = self.job.counters();
+        self.run.borrow().counters()
+    }
+
+    /// The last chunk's report: `{patients, serialized, output, seconds, outcomes, triage,
+    /// perDay}` (what that chunk alone held), or `undefined` before the first chunk.
+    #[wasm_bindgen(getter, js_name = lastChunk)]
+    pub fn last_chunk(&self) -> JsValue {
+        let r = self.run.borrow();
+        let Some(c) = r.last.report else { return JsValue::UNDEFINED };
         let o = Object::new();
-        set(&o, "patientsGenerated", c.patients_generated as f64);
-        set(&o, "totalPatients", c.total_patients as f64);
-        set(&o, "chunks", c.chunks as f64);
-        set(&o, "bytesSerialized", c.bytes_serialized as f64);
-        set(&o, "bytesOut", c.bytes_output as f64);
-        let out = Object::new();
-        for (k, v) in ["KIA", "DOW", "RTD", "Remains_Role4", "NBD"].iter().zip(c.outcomes) {
-            set(&out, k, v as f64);
-        }
-        set(&o, "outcomes", out);
-        let tri = Object::new();
-        for (k, v) in ["T1", "T2", "T3"].iter().zip(c.triage) {
-            set(&tri, k, v as f64);
-        }
-        set(&o, "triage", tri);
-        let days = Array::new();
-        for v in &c.per_day {
-            days.push(&JsValue::from_f64(*v as f64));
-        }
-        set(&o, "perDay", days);
-        set(&o, "seed", c.seed.to_string());
+        set(&o, "patients", c.patients as f64);
+        set(&o, "serialized", c.serialized as f64);
+        set(&o, "output", c.bytes as f64);
+        set(&o, "seconds", r.last.seconds);
+        set(&o, "outcomes", outcomes_object(&r.last.outcomes));
+        set(&o, "triage", triage_object(&r.last.triage));
+        set(&o, "perDay", numbers(&r.last.per_day));
         o.into()
     }
 
@@ -460,20 +622,126 @@ impl Engine {
     /// built with `calibration: true`.
     #[wasm_bindgen(js_name = calibrationCounts)]
     pub fn calibration_counts(&self) -> Option<String> {
-        self.job.calibration().map(Calibration::to_json)
+        self.run.borrow().job.calibration().map(Calibration::to_json)
     }
 
     /// Records a failed run in the metrics (`cancelled`, `output`, …); the run counts as finished.
     #[wasm_bindgen(js_name = observeError)]
     pub fn observe_error(&mut self, error_type: &str) {
-        self.metrics.observe_error(error_type);
-        self.finish();
+        self.run.borrow_mut().fail(error_type);
     }
 
     /// Prometheus text exposition of this engine's metrics.
     pub fn metrics(&self) -> String {
-        self.metrics.render()
+        self.run.borrow().metrics.render()
     }
+}
+
+/// The dataset file name of a scenario and run options — the one name the page, the edge worker
+/// and `Generator.fileName` use: `patientgen-<label>-<patients>-seed<seed>[part].<ext>`
+/// (`.pgenc` appended when `encrypted`). Throws a `ConfigError` for an invalid scenario or option;
+/// without a seed in either, the name has none to give and the call throws too.
+#[wasm_bindgen(js_name = fileName)]
+pub fn file_name(config: JsValue, options: JsValue, encrypted: bool) -> Result<String, JsValue> {
+    let s = setup_seeded(&config, &options)?;
+    let total = s.scenario.resolved.total_patients;
+    Ok(options::dataset_file_name(
+        &s.label,
+        total,
+        s.seed,
+        &s.options.part,
+        s.options.format,
+        s.options.compression,
+        encrypted,
+    ))
+}
+
+fn setup_seeded(config: &JsValue, options: &JsValue) -> Result<Setup, JsValue> {
+    install_panic_hook();
+    let text = scenario_text(config)?;
+    let scenario = config::parse_scenario(&text).map_err(|e| config_error(&e))?;
+    let o = run_options(options)?;
+    let seed = o.seed.or(scenario.seed).ok_or_else(|| option_error("seed", "a file name needs a seed"))?;
+    let mut scenario = scenario;
+    if let Some(n) = o.patients {
+        scenario.resolved.total_patients = n;
+    }
+    Ok(Setup { label: options::scenario_label(&text), scenario, options: o, seed })
+}
+
+/// The problems of run options (`[{path, message, suggestion?}]`, empty when none): the core's
+/// rules for a form to show before a run (e.g. the password's length).
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(options: JsValue) -> JsValue {
+    match run_options(&options) {
+        Ok(_) => Array::new().into(),
+        Err(e) => Reflect::get(&e, &"errors".into()).unwrap_or_else(|_| Array::new().into()),
+    }
+}
+
+/// The content type of an output (`application/octet-stream` when encrypted).
+#[wasm_bindgen(js_name = contentType)]
+pub fn content_type(format: &str, compression: &str, encrypted: bool) -> Result<String, JsValue> {
+    let o = run_options(&js_options(&[("format", format.into()), ("compression", compression.into())]))?;
+    Ok(options::content_type(o.format, o.compression, encrypted).into())
+}
+
+fn js_options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        set(&o, k, v.clone());
+    }
+    o.into()
+}
+
+/// Shard `k` of `n` of a run of `total` patients: `[start, end]` (DOMAIN.md §9:
+/// `⌊(2kN + n) / (2n)⌋`). Throws a `ConfigError` (path `shard`) for an invalid shard.
+#[wasm_bindgen(js_name = shardRange)]
+pub fn shard_range_js(k: f64, n: f64, total: f64) -> Result<Array, JsValue> {
+    let o = RunOptions { part: options::Part::Shard { index: k as u64, count: n as u64 }, ..RunOptions::default() };
+    let r = o.range(total as u64).map_err(|e| options_error(&[e]))?;
+    Ok(pair(&r))
+}
+
+/// `K/N` as `{index, count}`; throws a `ConfigError` (path `shard`).
+#[wasm_bindgen(js_name = parseShard)]
+pub fn parse_shard(text: &str) -> Result<JsValue, JsValue> {
+    let (k, n) = options::parse_shard(text).map_err(|e| options_error(&[e]))?;
+    Ok(js_options(&[("index", (k as f64).into()), ("count", (n as f64).into())]))
+}
+
+/// `A..B` as `[A, B]`; throws a `ConfigError` (path `range`).
+#[wasm_bindgen(js_name = parseRange)]
+pub fn parse_range(text: &str) -> Result<Array, JsValue> {
+    let r = options::parse_range(text).map_err(|e| options_error(&[e]))?;
+    Ok(pair(&r))
+}
+
+/// The output formats (`ndjson`, `json`, …).
+#[wasm_bindgen]
+pub fn formats() -> Vec<String> {
+    Format::ALL.iter().map(|f| f.as_str().to_string()).collect()
+}
+
+/// The compressions (`none`, `gzip`, `zip`).
+#[wasm_bindgen]
+pub fn compressions() -> Vec<String> {
+    options::COMPRESSIONS.iter().map(|s| s.to_string()).collect()
+}
+
+/// The configurable warfare types, in canonical order.
+#[wasm_bindgen(js_name = warfareTypes)]
+pub fn warfare_types() -> Vec<String> {
+    crate::data::vocab::Warfare::TYPES.iter().map(|w| w.as_str().to_string()).collect()
+}
+
+/// The nations: `[{code, name}]` (ISO 3166-1 alpha-3 and English name), in table order.
+#[wasm_bindgen]
+pub fn nations() -> Array {
+    crate::data::vocab::Nation::ALL
+        .iter()
+        .map(|n| js_options(&[("code", n.as_str().into()), ("name", n.name().into())]))
+        .collect()
 }
 
 /// Metrics accumulated over many runs and requests — a server's (the edge worker keeps one per
@@ -513,7 +781,9 @@ impl MetricsRegistry {
     ) -> Result<(), JsValue> {
         let f = Format::parse(format).ok_or_else(|| option_error("format", "unknown format"))?;
         let count = |v: f64, path: &str| {
-            u64_of(&JsValue::from_f64(v)).ok_or_else(|| option_error(path, "must be a non-negative integer"))
+            (v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0)
+                .then_some(v as u64)
+                .ok_or_else(|| option_error(path, "must be a non-negative integer"))
         };
         let (p, s, o) = (count(patients, "patients")?, count(serialized, "serialized")?, count(output, "output")?);
         let seconds = if seconds.is_finite() && seconds > 0.0 { seconds } else { 0.0 };

@@ -194,7 +194,8 @@ test("encryption round trips: JS encrypt → native decrypt, native encrypt → 
   const plain = nativeBytes(["--patients", "2000", "--seed", "12"]);
   // WebCrypto-derived key (600,000 iterations), gzip inside.
   const gen = new Generator({}, { patients: 2000, seed: 12, compression: "gzip", encryption: { password, segmentSize: 4096 } });
-  assert.equal(gen.fileName, "patients.ndjson.gz.pgenc");
+  // The dataset's name, as the page and the edge worker give it (#16).
+  assert.equal(gen.fileName, "patientgen-default-2000-seed12.ndjson.gz.pgenc");
   const enc = collect();
   await gen.pipeTo(enc.writable);
   const dir = mkdtempSync(join(tmpdir(), "pgenc-"));

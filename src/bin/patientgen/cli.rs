@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use patientgen::{config, shard_range, ChunkReport, Compression, Format, Job, JobOptions, Metrics, Scenario};
+use patientgen::{config, options, ChunkReport, Compression, Format, Job, JobOptions, Metrics, RunOptions, Scenario};
 use sha2::Digest;
 
 #[path = "bench.rs"]
@@ -340,16 +340,6 @@ fn random_seed() -> Result<u64, i32> {
     Ok(u64::from_le_bytes(b))
 }
 
-fn parse_range(s: &str) -> Option<std::ops::Range<u64>> {
-    let (a, b) = s.split_once("..")?;
-    Some(a.trim().parse().ok()?..b.trim().parse().ok()?)
-}
-
-fn parse_shard(s: &str) -> Option<(u64, u64)> {
-    let (k, n) = s.split_once('/')?;
-    Some((k.trim().parse().ok()?, n.trim().parse().ok()?))
-}
-
 /// The scenario of the `generate` flags with `--patients` and `--seed` applied.
 fn scenario_of(args: &GenerateArgs) -> Result<(Scenario, u64), i32> {
     let text = match (&args.config, &args.preset) {
@@ -627,21 +617,21 @@ fn generate(args: GenerateArgs) -> i32 {
     let cfg = &scenario.resolved;
     let total = cfg.total_patients;
     let range = match (&args.range, &args.shard) {
-        (Some(r), _) => match parse_range(r) {
-            Some(r) => Some(r),
-            None => {
-                note!("--range: expected A..B with integers, got {r:?}");
+        // The range/shard syntax and rules of the core (src/options.rs), as the npm API and the
+        // edge worker read them.
+        (Some(r), _) => match options::parse_range(r) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                note!("--range: {}", e.kind);
                 return EXIT_INPUT;
             }
         },
-        (None, Some(s)) => match parse_shard(s).map(|(k, n)| shard_range(total, k, n)) {
-            Some(Ok(r)) => Some(r),
-            Some(Err(e)) => {
-                note!("--shard: {e}");
-                return EXIT_INPUT;
-            }
-            None => {
-                note!("--shard: expected K/N with integers, got {s:?}");
+        (None, Some(s)) => match options::parse_shard(s).and_then(|(index, count)| {
+            RunOptions { part: options::Part::Shard { index, count }, ..RunOptions::default() }.range(total)
+        }) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                note!("--shard: {}", e.kind);
                 return EXIT_INPUT;
             }
         },

@@ -173,7 +173,7 @@ impl Blocks<'_> {
             }
         }
         if self.done {
-            return Ok((ChunkReport { patients: 0, bytes: 0, done: true }, &[]));
+            return Ok((ChunkReport { patients: 0, bytes: 0, serialized: 0, done: true }, &[]));
         }
         if self.current.is_none() {
             let block = loop {
@@ -234,7 +234,8 @@ impl Blocks<'_> {
         self.counters = add_counts(&self.base, &chunk.counters);
         self.counters.bytes_output = bytes_output;
         metrics.observe_chunk(self.format, chunk.patients, plain.len() as u64, output as u64, chunk.secs);
-        let report = ChunkReport { patients: chunk.patients, bytes: output, done: last };
+        let report =
+            ChunkReport { patients: chunk.patients, bytes: output, serialized: plain.len() as u64, done: last };
         let bytes = if self.encryptor.is_some() { &self.sealed[..] } else { plain };
         Ok((report, bytes))
     }
