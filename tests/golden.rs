@@ -44,6 +44,11 @@ fn current() -> String {
             }
         }
     }
+    // Compressed bytes (gzip members and zip blocks on the 1,000-patient grid, zlib-rs).
+    for (format, compression, level, label) in golden_hashes::COMPRESSED {
+        let opts = golden_hashes::compressed_options(*format, *compression, *level);
+        let _ = writeln!(out, "default\t1\t{label}\t{}", golden_hashes::hash("{}", 1, &opts).0);
+    }
     out
 }
 

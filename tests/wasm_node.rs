@@ -11,7 +11,7 @@
 #[path = "support/golden_hashes.rs"]
 mod golden_hashes;
 
-use golden_hashes::{hash, pinned, GOLDEN};
+use golden_hashes::{compressed_options, hash, pinned, pinned_label, COMPRESSED, GOLDEN};
 use patientgen::{parse_scenario, ConfigErrors, Format, JobOptions, OUTPUT_VERSION};
 use patientgen::{DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -26,6 +26,14 @@ fn golden_default_seed_1_every_format_matches_native() {
     for format in Format::ALL {
         let (got, _) = hash("{}", 1, &JobOptions { format, ..JobOptions::default() });
         assert_eq!(got, pinned("default", 1, format), "wasm and native differ for {}", format.as_str());
+    }
+}
+
+#[wasm_bindgen_test]
+fn golden_compressed_outputs_match_native() {
+    for (format, compression, level, label) in COMPRESSED {
+        let (got, _) = hash("{}", 1, &compressed_options(*format, *compression, *level));
+        assert_eq!(got, pinned_label("default", 1, label), "wasm and native differ for {label}");
     }
 }
 

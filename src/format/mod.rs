@@ -17,7 +17,7 @@ use crate::patient::record::PatientRecord;
 
 /// The generator's output version (`major.minor` of the release that last changed output bytes,
 /// docs/OUTPUT.md#output-version).
-pub const OUTPUT_VERSION: &str = "0.2";
+pub const OUTPUT_VERSION: &str = "0.3";
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

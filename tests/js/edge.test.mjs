@@ -415,7 +415,7 @@ test("a fresh isolate with MAX_PATIENTS=5000: the cap applies per request; /metr
     assert.equal(s("patientgen_requests_rejected_total", { status: "400" }), 1);
     assert.equal(s("patientgen_requests_rejected_total", { status: "404" }), 0);
     const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
-    assert.equal(s("patientgen_build_info", { version, output_version: "0.2" }), 1);
+    assert.equal(s("patientgen_build_info", { version, output_version: "0.3" }), 1);
     // Freed generators: the linear memory stays at what one run needs (about 2.5 MiB) plus the
     // name tables decoded once per isolate (about 2 MiB; docs/IDENTITIES.md).
     const memory = s("patientgen_wasm_memory_bytes", {});

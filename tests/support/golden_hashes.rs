@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use patientgen::{parse_scenario, Format, Job, JobOptions};
+use patientgen::{parse_scenario, Compression, Format, Job, JobOptions};
 use sha2::{Digest, Sha256};
 
 /// The native build's hashes (written by `UPDATE_GOLDEN=1 cargo test --test golden`).
@@ -20,6 +20,34 @@ pub fn pinned(scenario: &str, seed: u64, format: Format) -> &'static str {
         .find(|f| f.len() == 4 && f[0] == scenario && f[1] == seed && f[2] == format.as_str())
         .map(|f| f[3])
         .unwrap_or_else(|| panic!("no golden line for {scenario} {seed} {}", format.as_str()))
+}
+
+/// The compressed outputs pinned for the default scenario with seed 1: (format, compression,
+/// level, the label of the golden line's format column).
+pub const COMPRESSED: &[(Format, Compression, u32, &str)] = &[
+    (Format::Ndjson, Compression::Gzip, 1, "ndjson+gzip-1"),
+    (Format::Ndjson, Compression::Gzip, 6, "ndjson+gzip-6"),
+    (Format::Csv, Compression::Gzip, 6, "csv+gzip-6"),
+    (Format::FhirR4, Compression::Gzip, 9, "fhir-r4+gzip-9"),
+    (Format::Ndjson, Compression::Zip, 6, "ndjson+zip-6"),
+    (Format::Csv, Compression::Zip, 6, "csv+zip-6"),
+];
+
+/// The job options of a [`COMPRESSED`] entry.
+pub fn compressed_options(format: Format, compression: Compression, level: u32) -> JobOptions {
+    JobOptions { format, compression, compression_level: level, ..JobOptions::default() }
+}
+
+/// The pinned hash of a golden line by its format-column label (compressed lines).
+pub fn pinned_label(scenario: &str, seed: u64, label: &str) -> &'static str {
+    let seed = seed.to_string();
+    GOLDEN
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|f| f.len() == 4 && f[0] == scenario && f[1] == seed && f[2] == label)
+        .map(|f| f[3])
+        .unwrap_or_else(|| panic!("no golden line for {scenario} {seed} {label}"))
 }
 
 /// Lower-case hex of a digest.
