@@ -415,5 +415,8 @@ function withCors(response, request, env) {
     for (const h of ["Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"]) headers.delete(h);
   }
   const body = request.method === "HEAD" ? null : response.body;
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const init = { status: response.status, statusText: response.statusText, headers };
+  // A Content-Encoding set here is the core's gzip already: workerd must not encode it again.
+  if (headers.has("Content-Encoding")) init.encodeBody = "manual";
+  return new Response(body, init);
 }
