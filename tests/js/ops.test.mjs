@@ -352,10 +352,11 @@ test("a real Prometheus scrapes the edge worker under load: every dashboard quer
   const versions = results[queries.find((q) => q.expr.startsWith("count by (version")).expr];
   assert.deepEqual(versions.map((s) => [s.labels.version, s.value]), [[version, 3]]);
   // WebAssembly memory: whole 64 KiB pages, and flat over the 100-odd runs of the load: a run
-  // needs about 2.5 MiB (docs/PERFORMANCE.md) and the handler frees each generator when its body
-  // ends (before it did, this load grew the memory past the alert's 64 MiB).
+  // needs about 2.5 MiB uncompressed and 4.5 MiB with gzip (docs/PERFORMANCE.md), the load keeps a
+  // few runs in flight, and the handler frees each generator when its body ends (before it did,
+  // this load grew the memory past the alert's 64 MiB).
   const memory = single("max by (instance) (patientgen_wasm_memory_bytes");
-  assert.ok(memory > 0 && memory % 65536 === 0 && memory < 8 * 1024 * 1024, String(memory));
+  assert.ok(memory > 0 && memory % 65536 === 0 && memory < 24 * 1024 * 1024, String(memory));
 
   // The CLI's metrics through node_exporter, and the batch alert firing on the failed run.
   const cli = Object.fromEntries((await promQuery(promBase, 'patients_generated_total{job="node"}', at)).map((s) => [`${s.labels.run} ${s.labels.format}`, s.value]));
