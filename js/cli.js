@@ -8,7 +8,9 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { availableParallelism } from "node:os";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { ConfigError, DecryptError, Generator, Report, presets, validateConfig, decryptStream } from "./node.js";
+import { ConfigError, DecryptError, Generator, Report, compressions, formats, presets, validateConfig, decryptStream } from "./node.js";
+// The core's schema documents and compression grid (src/wasm/mod.rs); node.js has instantiated the module.
+import { blockPatients as gridPatients, schemaDocument, schemaDocuments } from "../pkg/patientgen.js";
 
 const EXIT_INPUT = 1;
 const EXIT_IO = 2;
@@ -137,7 +139,7 @@ class AtomicOutput {
 
 // Every subcommand's flags, in one place: the parser, `--help`, did-you-mean and the lists of
 // valid values all read this table (the same flags, values and descriptions as the native CLI).
-const FORMATS = ["ndjson", "json", "json-wrapped", "csv", "xml", "fhir-r4"];
+const FORMATS = formats();
 const COMMANDS = {
   generate: {
     about: "Generate a dataset (the embedded default scenario unless --config or --preset is given).",
@@ -147,7 +149,8 @@ const COMMANDS = {
       { name: "patients", value: "N", help: "Override the scenario's total_patients." },
       { name: "seed", value: "S", help: "Override the scenario's seed (0 … 2^64−1)." },
       { name: "format", value: "FORMAT", values: FORMATS, help: "Output format [default: ndjson]." },
-      { name: "compress", value: "COMPRESS", values: ["none", "gzip", "zip"], help: "Compression [default: none]." },
+      { name: "compress", value: "COMPRESS", values: compressions(), help: "Compression [default: none]." },
+      { name: "level", value: "LEVEL", help: "DEFLATE level of --compress gzip/zip: 1 (fastest) … 9 (smallest) [default: 6]." },
       { name: "encrypt", help: "Encrypt the output (PGENC1: AES-256-GCM, PBKDF2-HMAC-SHA256 or Argon2id)." },
       { name: "kdf", value: "KDF", values: ["pbkdf2", "argon2id"], help: "Key derivation of --encrypt [default: pbkdf2]." },
       { name: "csv-raw", help: "CSV: keep text cells that start with =, +, -, @, tab or CR as they are." },
@@ -158,7 +161,7 @@ const COMMANDS = {
       { name: "output", short: "o", value: "FILE", help: "Output file (written to a temporary file, renamed on success), or - for stdout (the default)." },
       { name: "progress", value: "WHEN", values: ["auto", "always", "never"], help: "Progress bar with rate and ETA on stderr [default: auto: on a terminal]." },
       { name: "metrics", value: "FILE", help: "Write Prometheus metrics to this file at the end." },
-      { name: "threads", value: "N", help: "Generation threads (worker_threads; default: the available cores); the same bytes for any count. Compressed, encrypted or --metrics runs use one." },
+      { name: "threads", value: "N", help: "Generation threads (worker_threads; default: the available cores); the same bytes for any count. zip, encrypted or --metrics runs use one." },
     ],
   },
   validate: {
@@ -177,6 +180,12 @@ const COMMANDS = {
     args: "FILE",
     flags: [{ name: "json", help: "Print the report as JSON." }],
   },
+  schema: {
+    about: "Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).",
+    args: "[WHAT]",
+    flags: [],
+    positional: { name: "WHAT", help: "Which document [default: scenario]", values: schemaDocuments() },
+  },
   bench: {
     about: "Print the scaling table of the wasm engine in this Node process.",
     flags: [
@@ -194,7 +203,12 @@ function commandHelp(command) {
   const flags = [...c.flags, { name: "help", short: "h", help: "Print help." }];
   const left = (f) => `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` <${f.value}>` : ""}`;
   const width = Math.max(...flags.map((f) => left(f).length)) + 2;
-  const lines = [c.about, "", `Usage: patientgen ${command}${flags.length > 1 ? " [OPTIONS]" : ""}${c.args ? ` ${c.args}` : ""}`, "", "Options:"];
+  const lines = [c.about, "", `Usage: patientgen ${command}${flags.length > 1 ? " [OPTIONS]" : ""}${c.args ? ` ${c.args}` : ""}`, ""];
+  if (c.positional) {
+    const p = c.positional;
+    lines.push("Arguments:", `  [${p.name}]  ${p.help} [possible values: ${p.values.join(", ")}]`, "");
+  }
+  lines.push("Options:");
   for (const f of flags) {
     const values = f.values ? ` [possible values: ${f.values.join(", ")}]` : "";
     lines.push(`  ${left(f).padEnd(width)}${f.help}${values}`);
@@ -355,32 +369,35 @@ function progressBar(total) {
 /**
  * Whether the run may be generated block-parallel by worker threads (the one place this is
  * decided; the native CLI's `block_parallel`): uncompressed output of every format concatenates
- * by index range. Encryption and compression need their transform over the whole stream, which
- * the wasm API runs inside one engine; --metrics reports one engine's metrics: those use one thread.
+ * by index range, and so does gzip output cut on the core's grid of `gridPatients()` patients
+ * (one member per grid block, docs/OUTPUT.md "Compressed output"). zip holds each entry's data
+ * in one piece (the native CLI keeps it on one thread too); encryption runs over the whole stream
+ * inside one engine here; --metrics reports one engine's metrics: those use one thread.
  */
 function blockParallel(options, flags) {
-  return options.compression === "none" && !options.encryption && !flags.metrics;
+  return (options.compression === "none" || options.compression === "gzip") && !options.encryption && !flags.metrics;
 }
 
 /**
  * Patients per block of a multi-threaded run: four times the native CLI's (parallel.rs), about
  * 11–17 MB a block, because building an engine in wasm costs 0.6–1.5 ms (measured: `new
- * Generator` over a 1-patient range, 200 in a loop) against ≈ 50 µs natively.
+ * Generator` over a 1-patient range, 200 in a loop) against ≈ 50 µs natively. gzip blocks are
+ * rounded up to whole grid blocks (5,000, 33,000 and 1,000 patients).
  */
-function blockPatients(format) {
-  return format === "csv" ? 32768 : format === "fhir-r4" ? 512 : 4096;
+function blockPatients(format, compression) {
+  const size = format === "csv" ? 32768 : format === "fhir-r4" ? 512 : 4096;
+  return compression === "gzip" ? Math.ceil(size / gridPatients()) * gridPatients() : size;
 }
 
 /**
- * The run's index range [start, end): the core parses --range and --shard; the start is the end
- * of the same run begun at index 0 minus the run's length.
+ * How [start, end) is cut into blocks of `size` patients: the first block starts at `start` and,
+ * for gzip when `start` is off the grid, ends at the next grid line; the blocks after it follow
+ * on from there (on the grid for gzip). Returns the end of the first block and the block count.
  */
-function runRange(config, options, gen) {
-  const length = gen.counters.totalPatients;
-  const whole = new Generator(config, { ...options, seed: gen.seed, startIndex: 0 });
-  const end = whole.counters.totalPatients;
-  whole.free();
-  return [end - length, end];
+function cutBlocks([start, end], size, compression) {
+  const grid = compression === "gzip" ? gridPatients() : 1;
+  const firstEnd = Math.min(end, start % grid === 0 ? start + size : Math.ceil(start / grid) * grid);
+  return { firstEnd, blocks: 1 + Math.ceil((end - firstEnd) / size) };
 }
 
 /** Most worker threads: each holds at most one block, so at most this many blocks are in flight. */
@@ -393,20 +410,35 @@ const MAX_WORKERS = 4;
  * the turn on. A turn of -1 means the run stopped.
  */
 function worker() {
-  const { config, options, fd, name, turn: shared, index, workers, blocks, start, end, size } = workerData;
+  const { config, options, fd, name, turn: shared, index, workers, blocks, start, end, size, firstEnd } = workerData;
   const turn = new Int32Array(shared);
   try {
     for (let k = index; k < blocks; k += workers) {
-      const a = start + k * size;
-      const gen = new Generator(config, { ...options, range: [a, Math.min(a + size, end)], chunkSize: size, chunkBytes: 32 << 20 });
+      const a = k === 0 ? start : Math.min(end, firstEnd + (k - 1) * size);
+      const b = k === 0 ? firstEnd : Math.min(end, a + size);
+      const gen = new Generator(config, { ...options, range: [a, b], chunkSize: size, chunkBytes: 32 << 20 });
       let v = gen.nextChunkView();
+      // gzip: a chunk ends at every grid line, so a block of several grid blocks is several
+      // chunks; they are compressed before the turn and kept as copies (compressed, so small).
+      const ready = [];
+      if (options.compression !== "none") {
+        for (; v !== undefined; v = gen.nextChunkView()) ready.push(v.slice());
+      }
       for (let t = Atomics.load(turn, 0); t !== k; t = Atomics.load(turn, 0)) {
         if (t < 0) return gen.free();
         Atomics.wait(turn, 0, t);
       }
       let bytes = 0;
-      // Normally the whole block is one chunk; a block larger than the chunk budget is written
-      // chunk by chunk during this worker's turn.
+      for (const c of ready) {
+        try {
+          writeFully(fd, c);
+        } catch (e) {
+          throw new Error(`writing ${name}: ${e.message}`);
+        }
+        bytes += c.length;
+      }
+      // Uncompressed, the whole block is normally one chunk, written from the engine's memory; a
+      // block larger than the chunk budget is written chunk by chunk during this worker's turn.
       for (; v !== undefined; v = gen.nextChunkView()) {
         try {
           writeFully(fd, v);
@@ -434,8 +466,8 @@ function worker() {
  * and bytes written.
  */
 function generateBlocks({ config, options, range: [start, end], threads, fd, name, bar }) {
-  const size = blockPatients(options.format);
-  const blocks = Math.max(1, Math.ceil((end - start) / size));
+  const size = blockPatients(options.format, options.compression);
+  const { firstEnd, blocks } = cutBlocks([start, end], size, options.compression);
   const { shard, range, startIndex, ...rest } = options;
   const count = Math.min(threads, blocks, MAX_WORKERS);
   const shared = new SharedArrayBuffer(4);
@@ -447,7 +479,7 @@ function generateBlocks({ config, options, range: [start, end], threads, fd, nam
     { length: count },
     (_, index) =>
       new Worker(new URL(import.meta.url), {
-        workerData: { patientgenWorker: true, config, options: rest, fd, name, turn: shared, index, workers: count, blocks, start, end, size },
+        workerData: { patientgenWorker: true, config, options: rest, fd, name, turn: shared, index, workers: count, blocks, start, end, size, firstEnd },
       }),
   );
   return new Promise((resolve, reject) => {
@@ -485,9 +517,15 @@ async function generate(argv) {
   if (flags.patients !== undefined) options.patients = Number(intFlag(flags, "patients"));
   if (flags.seed !== undefined) options.seed = intFlag(flags, "seed");
   if (flags["chunk-size"] !== undefined) options.chunkSize = Number(intFlag(flags, "chunk-size"));
+  if (flags.level !== undefined) {
+    const level = intFlag(flags, "level");
+    if (Number(level) < 1 || Number(level) > 9) throw new UsageError(`invalid value '${level}' for '--level <LEVEL>': ${level} is not in 1..=9`);
+    options.compressionLevel = Number(level);
+  }
   const threads = flags.threads === undefined ? availableParallelism() : Number(intFlag(flags, "threads", { min: 1 }));
-  if (flags.range) options.range = parseRange(flags.range);
-  if (flags.shard) options.shard = parseShard(flags.shard);
+  // "A..B" and "K/N" are parsed by the core (a ConfigError names `range` or `shard`).
+  if (flags.range) options.range = flags.range;
+  if (flags.shard) options.shard = flags.shard;
   const toStdout = flags.output === undefined || flags.output === "-";
   const name = toStdout ? "stdout" : flags.output;
   const target = toStdout ? undefined : outputTarget(flags.output);
@@ -506,8 +544,8 @@ async function generate(argv) {
   let patients = 0;
   let bytes = 0;
   try {
-    if (threads > 1 && blockParallel(options, flags) && c0.totalPatients > blockPatients(options.format)) {
-      const range = runRange(config, options, gen);
+    if (threads > 1 && blockParallel(options, flags) && c0.totalPatients > blockPatients(options.format, options.compression)) {
+      const range = gen.range;
       const seed = gen.seed;
       gen.free();
       ({ patients, bytes } = await generateBlocks({ config, options: { ...options, seed }, range, threads, fd, name, bar }));
@@ -549,18 +587,20 @@ async function generate(argv) {
   }
 }
 
-/** `--range A..B` → [A, B] (kept in one function: the core's parser replaces it at merge). */
-function parseRange(text) {
-  const m = /^(\d+)\.\.(\d+)$/.exec(text);
-  if (!m) throw new UsageError(`--range: expected A..B with integers, got "${text}"`);
-  return [Number(m[1]), Number(m[2])];
-}
-
-/** `--shard K/N` → {index, count} (kept in one function: the core's parser replaces it at merge). */
-function parseShard(text) {
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (!m) throw new UsageError(`--shard: expected K/N with integers, got "${text}"`);
-  return { index: Number(m[1]), count: Number(m[2]) };
+/** `schema [WHAT]`: the core's document, byte for byte what the native `patientgen schema` prints. */
+async function schema(argv) {
+  const { positional } = parseArgs(argv, "schema");
+  if (positional.length > 1) throw new UsageError(`unexpected argument '${positional[1]}' found`);
+  const what = positional[0] ?? "scenario";
+  const text = schemaDocument(what);
+  if (text === undefined) {
+    const values = schemaDocuments();
+    const near = didYouMean(what, values);
+    throw new UsageError(
+      `invalid value '${what}' for '[WHAT]'\n  [possible values: ${values.join(", ")}]${near ? `\n\n  tip: a similar value exists: '${near}'` : ""}`,
+    );
+  }
+  await emit(process.stdout, "stdout", `${text.replace(/\n+$/, "")}\n`);
 }
 
 async function validate(argv) {
@@ -718,7 +758,7 @@ async function main(argv) {
     return say(USAGE);
   }
   if (command === "--version" || command === "-V") return say("patientgen (wasm)");
-  const run = { generate, validate, presets: listPresets, decrypt, bench, report }[command];
+  const run = { generate, validate, presets: listPresets, decrypt, bench, report, schema }[command];
   if (!run) {
     const near = command && didYouMean(command, Object.keys(COMMANDS));
     throw new UsageError(

@@ -46,6 +46,7 @@ fn generated(base: &[&str], threads: &str, block: Option<&str>) -> Vec<u8> {
 
 #[test]
 fn every_format_compression_chunk_size_and_range_gives_the_single_threaded_bytes() {
+    // (Runs shorter than one grid block; gzip across blocks: the next test.)
     let formats = [
         ("ndjson", "900"),
         ("json", "900"),
@@ -89,6 +90,62 @@ fn every_format_compression_chunk_size_and_range_gives_the_single_threaded_bytes
         }
     }
     assert!(checked > 150, "{checked} comparisons");
+}
+
+/// gzip output is produced by the workers, one member per block of the 1,000-patient grid
+/// (docs/OUTPUT.md "Compressed output"): the bytes equal `--threads 1` at levels 1 and 6, for
+/// chunk sizes 1/7/1000, a range whose start is off the grid, and shards; the blocks are whole
+/// grid blocks (`--block-patients 1` rounds up to 1,000) or several (2,000).
+#[test]
+fn gzip_from_several_threads_gives_the_single_threaded_bytes() {
+    let formats = [
+        ("ndjson", "2500"),
+        ("json", "2500"),
+        ("json-wrapped", "2500"),
+        ("csv", "3500"),
+        ("xml", "2500"),
+        ("fhir-r4", "2100"),
+    ];
+    let mut checked = 0;
+    for (format, patients) in formats {
+        // Both levels at chunk size 7; chunk sizes 1 and 1000 at the default level (fhir-r4, the
+        // slowest, at chunk size 7 only).
+        let runs: &[(&str, &str)] = if format == "fhir-r4" {
+            &[("7", "1"), ("7", "6")]
+        } else {
+            &[("7", "1"), ("7", "6"), ("1", "6"), ("1000", "6")]
+        };
+        for (chunk, level) in runs {
+            let parts: [&[&str]; 3] = [&[], &["--range", "101..2077"], &["--shard", "0/2"]];
+            for part in parts {
+                let mut base = vec![
+                    "--patients",
+                    patients,
+                    "--seed",
+                    "19",
+                    "--format",
+                    format,
+                    "--compress",
+                    "gzip",
+                    "--level",
+                    level,
+                    "--chunk-size",
+                    chunk,
+                ];
+                base.extend_from_slice(part);
+                let one = generated(&base, "1", None);
+                assert!(one.starts_with(&[0x1f, 0x8b]) && one.len() > 1000, "{base:?}: {} bytes", one.len());
+                let members = one.windows(4).filter(|w| *w == [0x1f, 0x8b, 8, 0]).count();
+                assert!(members >= 2, "{base:?}: {members} gzip members");
+                for (threads, block) in [("2", Some("1")), ("3", Some("2000"))] {
+                    let many = generated(&base, threads, block);
+                    assert!(many == one, "{base:?} --threads {threads} (block {block:?}): the bytes differ");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 132);
 }
 
 #[test]

@@ -107,8 +107,6 @@ test("no JavaScript file re-derives the core's answers (shard ranges, file names
     ...readdirSync(join(root, "www"), { recursive: true }).filter((f) => f.endsWith(".js")).map((f) => `www/${f}`),
     ...readdirSync(join(root, "edge")).filter((f) => f.endsWith(".mjs")).map((f) => `edge/${f}`),
   ];
-  // js/cli.js is the `threads` branch's: it switches to parseRange/parseShard at the merge (#17).
-  const pending = new Set(["js/cli.js"]);
   const forbidden = [
     [/\(\s*2n?\s*\*\s*(BigInt\()?k/, "the shard formula"],
     [/\\d\{?[0-9,]*\}?\)\\\//, "K/N parsing"],
@@ -121,7 +119,6 @@ test("no JavaScript file re-derives the core's answers (shard ranges, file names
   ];
   const found = [];
   for (const f of files) {
-    if (pending.has(f)) continue;
     const text = readFileSync(join(root, f), "utf8");
     for (const [re, what] of forbidden) if (re.test(text)) found.push(`${f}: ${what}`);
   }

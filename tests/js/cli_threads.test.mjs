@@ -20,12 +20,13 @@ const sha = (b) => createHash("sha256").update(b).digest("hex");
 
 test("every subcommand answers --help with its flags and their descriptions, exit 0", () => {
   const expected = {
-    generate: ["--patients <N>", "--format <FORMAT>", "--threads <N>", "--progress <WHEN>", "-o, --output <FILE>"],
+    generate: ["--patients <N>", "--format <FORMAT>", "--level <LEVEL>", "--threads <N>", "--progress <WHEN>", "-o, --output <FILE>"],
     validate: ["FILE"],
     presets: ["--help"],
     decrypt: ["--password-file <F>", "IN OUT"],
     report: ["--json"],
     bench: ["--patients <N,N,…>", "--quick"],
+    schema: ["Usage: patientgen schema [WHAT]", "[WHAT]  Which document [default: scenario]", "[possible values: scenario, record, scenario.d.ts"],
   };
   for (const [cmd, words] of Object.entries(expected)) {
     for (const flag of ["--help", "-h"]) {
@@ -57,6 +58,10 @@ test("a mistyped flag, subcommand or value gets a did-you-mean or the list of va
     [["generate", "--compress", "bzip2"], ["[possible values: none, gzip, zip]"]],
     [["generate", "--progress", "sometimes"], ["[possible values: auto, always, never]"]],
     [["generate", "--threads", "0"], ["invalid value '0' for '--threads'"]],
+    [["generate", "--level", "12"], ["invalid value '12' for '--level <LEVEL>': 12 is not in 1..=9"]],
+    [["generate", "--level", "0"], ["invalid value '0' for '--level <LEVEL>'"]],
+    [["schema", "recrd"], ["invalid value 'recrd' for '[WHAT]'", "[possible values: scenario, record,", "a similar value exists: 'record'"]],
+    [["schema", "record", "scenario"], ["unexpected argument 'scenario'"]],
   ];
   for (const [args, needles] of cases) {
     const r = npx(args);
@@ -108,6 +113,46 @@ test("--threads 2 writes the native CLI's bytes for every format, range and shar
       assert.equal(sha(r.stdout), sha(want.stdout), `${args.join(" ")} --threads ${threads}`);
     }
   }
+});
+
+test("gzip with --threads 2 and 3 writes the native CLI's bytes: levels, ranges off the grid, shards", { skip: !existsSync(native) && "no native release build" }, () => {
+  // npm blocks of gzip output are whole blocks of the 1,000-patient grid (5,000 ndjson/xml,
+  // 33,000 csv, 1,000 fhir-r4 patients), so each run below spans several blocks.
+  const runs = [
+    ["--patients", "12000", "--format", "ndjson"],
+    ["--patients", "12000", "--format", "ndjson", "--level", "1", "--chunk-size", "7"],
+    ["--patients", "12000", "--format", "ndjson", "--level", "9", "--range", "1234..11111"],
+    ["--patients", "12000", "--format", "xml", "--shard", "1/2"],
+    ["--patients", "70000", "--format", "csv", "--level", "1"],
+    ["--patients", "2500", "--format", "fhir-r4", "--level", "1", "--range", "501..2500"],
+  ];
+  for (const args of runs) {
+    const base = ["generate", "--seed", "12", "--progress", "never", "--compress", "gzip", ...args];
+    const want = spawnSync(native, [...base, "--threads", "1"], { maxBuffer: 1 << 30 });
+    assert.equal(want.status, 0, want.stderr.toString());
+    assert.ok(want.stdout.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b])), "gzip");
+    for (const threads of ["2", "3"]) {
+      const r = npx([...base, "--threads", threads]);
+      assert.equal(r.status, 0, r.stderr.toString());
+      assert.equal(sha(r.stdout), sha(want.stdout), `${args.join(" ")} --threads ${threads}`);
+    }
+  }
+  // --level changes the bytes (and the native CLI agrees on each level, above).
+  const level = (l) => npx(["generate", "--patients", "3000", "--compress", "gzip", "--level", l, "--progress", "never"]).stdout;
+  assert.ok(level("1").length > level("9").length, "level 1 is larger than level 9");
+});
+
+test("schema [WHAT] prints the native CLI's documents byte for byte", { skip: !existsSync(native) && "no native release build" }, () => {
+  const all = ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "record.md", "datapackage.json", "csv.md"];
+  for (const what of [[], ...all.map((w) => [w])]) {
+    const want = spawnSync(native, ["schema", ...what], { maxBuffer: 1 << 30 });
+    assert.equal(want.status, 0, want.stderr.toString());
+    const r = npx(["schema", ...what]);
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.ok(r.stdout.length > 200, `schema ${what}: ${r.stdout.length} bytes`);
+    assert.ok(r.stdout.equals(want.stdout), `schema ${what.join("") || "(default)"} differs from the native CLI's`);
+  }
+  assert.equal(JSON.parse(npx(["schema"]).stdout).$schema, "http://json-schema.org/draft-07/schema#");
 });
 
 test("--progress always draws a bar with the rate and ETA on stderr", () => {

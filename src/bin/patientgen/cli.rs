@@ -181,7 +181,7 @@ struct GenerateArgs {
     #[arg(long)]
     resume: bool,
     /// Generation threads (default: the available cores; at most 4 are used, the blocks in
-    /// flight); the output is the same bytes for any count. gzip and zip output run on one thread.
+    /// flight); the output is the same bytes for any count. zip output runs on one thread.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Internal (tests, measurement): patients per block of a multi-threaded run.

@@ -22,15 +22,25 @@
 //! Encryption (PGENC1, docs/ENCRYPTION.md) cuts segments by bytes, not records: the writer passes
 //! the ordered concatenation through one [`Encryptor`], which gives the single-threaded job's
 //! bytes whatever the chunk boundaries. Compression is decided by [`block_parallel`].
+//!
+//! gzip output is one member per block of the fixed patient-index grid
+//! ([`patientgen::BLOCK_PATIENTS`], docs/OUTPUT.md "Compressed output"), whatever the chunking or
+//! the split of the run, so the workers' jobs compress their own blocks: a block of a gzip run is
+//! a multiple of the grid and every block after the first starts on a grid line (the first starts
+//! at the range's start and ends on the next grid line when that start is off the grid). Each
+//! block's job then writes exactly the members of its range in the single job's output.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use patientgen::report::Calibration;
 use patientgen::sink::Encryptor;
-use patientgen::{ChunkReport, Compression, Counters, Format, Job, JobError, JobOptions, Metrics, Resolved};
+use patientgen::{
+    ChunkReport, Compression, Counters, Format, Job, JobError, JobOptions, Metrics, Resolved, BLOCK_PATIENTS,
+};
 
 /// Most blocks claimed and not yet written at any time, whatever the number of threads: two
 /// per core on the 2-core machine the block size was measured on (one generating, one written or
@@ -43,6 +53,8 @@ pub const IN_FLIGHT: u64 = 4;
 /// 4 MiB (measured: ndjson/json/xml ≈ 4.0–4.4 kB and 1.5 µs per patient, csv ≈ 0.33 kB and
 /// 1.3 µs, fhir-r4 ≈ 21 kB and 9.7 µs; `generate --patients 10000 | wc -c`), so `IN_FLIGHT`
 /// blocks stay near 16 MiB. docs/PERFORMANCE.md ("threads") has the block-size measurement.
+/// A gzip run rounds these up to whole grid blocks ([`patientgen::BLOCK_PATIENTS`]): 2,000,
+/// 9,000 and 1,000 patients, whose compressed bytes are what a block holds.
 pub fn block_patients(format: Format) -> u64 {
     match format {
         Format::Csv => 8192,
@@ -54,17 +66,53 @@ pub fn block_patients(format: Format) -> u64 {
 /// Whether the output of `opts` may be produced block-parallel: the one place this is decided.
 ///
 /// Uncompressed output of every format concatenates (see the module documentation), and
-/// encryption is applied by the writer over the ordered concatenation. gzip and zip run on one
-/// thread for now: a gzip stream sync-flushed at chunk boundaries depends on where the chunks
-/// fell. Merge step of the lead: once gzip is cut into members at the fixed patient-index grid
-/// `job::BLOCK_PATIENTS` (the compression work, issue #18), return true for `Compression::Gzip`
-/// and make [`block_patients`] a multiple of that grid; zip stays single-threaded until its
-/// entries are assembled from such members.
+/// encryption is applied by the writer over the ordered concatenation. gzip output concatenates
+/// when the blocks lie on the grid of `patientgen::BLOCK_PATIENTS` ([`grid_of`]).
+///
+/// zip stays on one thread: its blocks could be written as zip parts and merged
+/// (`patientgen::sink::zip_merge_plan`), but the merged archive holds each entry's data
+/// contiguously, entry after entry, so a streaming merge of a multi-entry archive (csv:
+/// `patients.csv`, then `events.csv`) would have to hold every part's slice of the later entries
+/// until the first entry is written, which is memory proportional to the output, not bounded.
 pub fn block_parallel(opts: &JobOptions) -> bool {
     match opts.compression {
-        Compression::None => true,
-        Compression::Gzip | Compression::Zip => false,
+        Compression::None | Compression::Gzip => true,
+        Compression::Zip => false,
     }
+}
+
+/// The grid the blocks of `compression` must lie on: 1 (any block) for uncompressed output,
+/// [`BLOCK_PATIENTS`] for gzip (one member per grid block).
+fn grid_of(compression: Compression) -> u64 {
+    match compression {
+        Compression::None => 1,
+        Compression::Gzip | Compression::Zip => BLOCK_PATIENTS,
+    }
+}
+
+/// How `range` is cut into blocks of (about) `block` patients on `grid`: the block size (rounded
+/// up to a multiple of the grid), the end of the first block (the next grid line after the
+/// range's start when the start is off the grid, else start + block) and the number of blocks
+/// (at least 1: an empty range is one empty block).
+fn cut(range: &Range<u64>, block: u64, grid: u64) -> (u64, u64, u64) {
+    let block = block.max(1).div_ceil(grid).saturating_mul(grid);
+    let first_end = if range.start % grid == 0 {
+        range.start.saturating_add(block)
+    } else {
+        range.start.div_ceil(grid).saturating_mul(grid)
+    }
+    .min(range.end);
+    let blocks = 1 + (range.end - first_end).div_ceil(block);
+    (block, first_end, blocks)
+}
+
+/// The index range of block `k` of a cut (see [`cut`]).
+fn block_of(range: &Range<u64>, (block, first_end, _): (u64, u64, u64), k: u64) -> Range<u64> {
+    if k == 0 {
+        return range.start..first_end;
+    }
+    let start = first_end.saturating_add((k - 1).saturating_mul(block)).min(range.end);
+    start..start.saturating_add(block).min(range.end)
 }
 
 /// One chunk of a block, as its job cut it.
@@ -73,6 +121,8 @@ struct Chunk {
     end: usize,
     /// Records in the chunk.
     patients: u64,
+    /// Serialised (uncompressed) bytes of the chunk's records.
+    serialized: u64,
     /// Seconds the job took for it (for the metrics).
     secs: f64,
     /// The block job's counters after this chunk.
@@ -233,9 +283,8 @@ impl Blocks<'_> {
         let bytes_output = self.counters.bytes_output + output as u64;
         self.counters = add_counts(&self.base, &chunk.counters);
         self.counters.bytes_output = bytes_output;
-        metrics.observe_chunk(self.format, chunk.patients, plain.len() as u64, output as u64, chunk.secs);
-        let report =
-            ChunkReport { patients: chunk.patients, bytes: output, serialized: plain.len() as u64, done: last };
+        metrics.observe_chunk(self.format, chunk.patients, chunk.serialized, output as u64, chunk.secs);
+        let report = ChunkReport { patients: chunk.patients, bytes: output, serialized: chunk.serialized, done: last };
         let bytes = if self.encryptor.is_some() { &self.sealed[..] } else { plain };
         Ok((report, bytes))
     }
@@ -262,7 +311,7 @@ pub struct Setup<'c> {
     pub opts: JobOptions,
     /// Worker threads (≥ 1; at most [`IN_FLIGHT`] are started).
     pub threads: usize,
-    /// Patients per block (≥ 1).
+    /// Patients per block (≥ 1; rounded up to a multiple of `BLOCK_PATIENTS` for gzip).
     pub block: u64,
     /// The encryptor applied by the writer, if any.
     pub encryptor: Option<Encryptor>,
@@ -280,8 +329,8 @@ pub fn run<R>(setup: Setup<'_>, body: impl FnOnce(&mut Blocks<'_>) -> R) -> Resu
     counters.total_patients = range.end - range.start;
     let calibration = opts.calibration.then(Calibration::new);
     drop(whole);
-    let block = block.max(1);
-    let blocks = (range.end - range.start).div_ceil(block).max(1);
+    let cut = cut(&range, block, grid_of(opts.compression));
+    let blocks = cut.2;
     let gate = Gate { state: Mutex::new((0, 0, false)), changed: Condvar::new() };
     let pool = Mutex::new(Vec::new());
     let result = std::thread::scope(|s| {
@@ -293,10 +342,8 @@ pub fn run<R>(setup: Setup<'_>, body: impl FnOnce(&mut Blocks<'_>) -> R) -> Resu
             let (gate, pool, opts, range) = (&gate, &pool, &opts, range.clone());
             s.spawn(move || {
                 while let Some(k) = gate.claim(blocks) {
-                    let start = range.start + k * block;
-                    let end = (start + block).min(range.end);
                     let buf = pool.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_default();
-                    let made = generate_block(cfg, seed, opts, start..end, buf);
+                    let made = generate_block(cfg, seed, opts, block_of(&range, cut, k), buf);
                     let failed = made.is_err();
                     if tx.send((k, made)).is_err() || failed {
                         return;
@@ -345,7 +392,13 @@ fn generate_block(
         let t0 = Instant::now();
         let r = job.next_chunk(&mut buf)?;
         let counters = job.counters().clone();
-        chunks.push(Chunk { end: buf.len(), patients: r.patients, secs: t0.elapsed().as_secs_f64(), counters });
+        chunks.push(Chunk {
+            end: buf.len(),
+            patients: r.patients,
+            serialized: r.serialized,
+            secs: t0.elapsed().as_secs_f64(),
+            counters,
+        });
         if r.done {
             break;
         }
@@ -445,11 +498,54 @@ mod tests {
     }
 
     #[test]
-    fn only_uncompressed_output_is_block_parallel_today() {
+    fn uncompressed_and_gzip_output_are_block_parallel_zip_is_not() {
         let with = |compression| JobOptions { compression, ..JobOptions::default() };
         assert!(block_parallel(&with(Compression::None)));
-        assert!(!block_parallel(&with(Compression::Gzip)));
+        assert!(block_parallel(&with(Compression::Gzip)));
         assert!(!block_parallel(&with(Compression::Zip)));
+    }
+
+    #[test]
+    fn gzip_blocks_lie_on_the_grid_after_the_first() {
+        let blocks = |range: Range<u64>, block| {
+            let c = cut(&range, block, BLOCK_PATIENTS);
+            (0..c.2).map(|k| block_of(&range, c, k)).collect::<Vec<_>>()
+        };
+        assert_eq!(blocks(0..2500, 1), vec![0..1000, 1000..2000, 2000..2500]);
+        assert_eq!(blocks(0..2500, 1500), vec![0..2000, 2000..2500]);
+        assert_eq!(blocks(1000..3000, 1000), vec![1000..2000, 2000..3000]);
+        assert_eq!(blocks(101..2277, 7), vec![101..1000, 1000..2000, 2000..2277]);
+        assert_eq!(blocks(101..500, 7), vec![101..500]);
+        assert_eq!(blocks(700..700, 1000), vec![700..700]);
+        // Uncompressed blocks are any size, from the range's start.
+        let c = cut(&(13..40), 10, 1);
+        assert_eq!((0..c.2).map(|k| block_of(&(13..40), c, k)).collect::<Vec<_>>(), vec![13..23, 23..33, 33..40]);
+    }
+
+    #[test]
+    fn gzip_blocks_concatenate_to_the_single_threaded_bytes_and_counters() {
+        let cfg = cfg(2_300);
+        for level in [1, 6] {
+            for range in [None, Some(101..2_277), Some(1_000..2_300)] {
+                let opts = JobOptions {
+                    compression: Compression::Gzip,
+                    compression_level: level,
+                    range,
+                    chunk_size: 7,
+                    ..JobOptions::default()
+                };
+                let (bytes, counters, _) = single(&cfg, &opts);
+                for (threads, block) in [(2, 1), (3, 2_000)] {
+                    let (b, c, _) = parallel(&cfg, &opts, threads, block, None);
+                    assert!(b == bytes, "level {level}, {threads} threads, block {block}: bytes differ");
+                    assert_eq!(c.patients_generated, counters.patients_generated);
+                    assert_eq!(
+                        (c.bytes_serialized, c.bytes_output),
+                        (counters.bytes_serialized, counters.bytes_output)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
