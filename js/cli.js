@@ -10,7 +10,24 @@ import { availableParallelism } from "node:os";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { ConfigError, DecryptError, Generator, Report, compressions, formats, presets, validateConfig, decryptStream } from "./node.js";
 // The core's schema documents and compression grid (src/wasm/mod.rs); node.js has instantiated the module.
-import { blockPatients as gridPatients, schemaDocument, schemaDocuments } from "../pkg/patientgen.js";
+import { blockPatients as gridPatients } from "../pkg/patientgen.js";
+
+/**
+ * The documents of `schema [WHAT]`, in the native CLI's order: files of the package generated from
+ * the core by scripts/schema.sh (tests/schema.rs keeps them equal to `patientgen schema WHAT`), or
+ * the generated tables between `<!-- marker -->` lines of the shipped docs. Read from files so the
+ * `.wasm` carries no second copy of them.
+ */
+const SCHEMA_DOCUMENTS = {
+  scenario: { file: "schema/scenario.schema.json" },
+  record: { file: "schema/record.schema.json" },
+  "scenario.d.ts": { file: "js/scenario.d.ts" },
+  "record.d.ts": { file: "js/record.d.ts" },
+  "keys.md": { file: "docs/SCENARIO.md", marker: "keys" },
+  "record.md": { file: "docs/FIELDS.md", marker: "record" },
+  "datapackage.json": { file: "schema/datapackage.json" },
+  "csv.md": { file: "docs/FIELDS.md", marker: "csv" },
+};
 
 const EXIT_INPUT = 1;
 const EXIT_IO = 2;
@@ -184,7 +201,7 @@ const COMMANDS = {
     about: "Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).",
     args: "[WHAT]",
     flags: [],
-    positional: { name: "WHAT", help: "Which document [default: scenario]", values: schemaDocuments() },
+    positional: { name: "WHAT", help: "Which document [default: scenario]", values: Object.keys(SCHEMA_DOCUMENTS) },
   },
   bench: {
     about: "Print the scaling table of the wasm engine in this Node process.",
@@ -587,14 +604,24 @@ async function generate(argv) {
   }
 }
 
-/** `schema [WHAT]`: the core's document, byte for byte what the native `patientgen schema` prints. */
+function schemaDocument(what) {
+  const doc = Object.hasOwn(SCHEMA_DOCUMENTS, what) ? SCHEMA_DOCUMENTS[what] : undefined;
+  if (!doc) return undefined;
+  const text = readFileSync(new URL(`../${doc.file}`, import.meta.url), "utf8");
+  if (!doc.marker) return text;
+  const start = `<!-- ${doc.marker} -->\n`;
+  const a = text.indexOf(start) + start.length;
+  return text.slice(a, text.indexOf(`<!-- /${doc.marker} -->`, a));
+}
+
+/** `schema [WHAT]`: byte for byte what the native `patientgen schema` prints. */
 async function schema(argv) {
   const { positional } = parseArgs(argv, "schema");
   if (positional.length > 1) throw new UsageError(`unexpected argument '${positional[1]}' found`);
   const what = positional[0] ?? "scenario";
   const text = schemaDocument(what);
   if (text === undefined) {
-    const values = schemaDocuments();
+    const values = Object.keys(SCHEMA_DOCUMENTS);
     const near = didYouMean(what, values);
     throw new UsageError(
       `invalid value '${what}' for '[WHAT]'\n  [possible values: ${values.join(", ")}]${near ? `\n\n  tip: a similar value exists: '${near}'` : ""}`,

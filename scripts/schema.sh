@@ -8,6 +8,8 @@ cargo build --release --locked --quiet --bin patientgen
 pg=target/release/patientgen
 mkdir -p schema
 "$pg" schema scenario > schema/scenario.schema.json
+"$pg" schema record > schema/record.schema.json
+"$pg" schema datapackage.json > schema/datapackage.json
 "$pg" schema scenario.d.ts > js/scenario.d.ts
 "$pg" schema record.d.ts > js/record.d.ts
 # The generated tables of the docs, between their markers.

@@ -21,6 +21,8 @@ fn repo(path: &str) -> String {
 fn committed_generated_files_are_current() {
     for (name, path) in [
         ("scenario", "schema/scenario.schema.json"),
+        ("record", "schema/record.schema.json"),
+        ("datapackage.json", "schema/datapackage.json"),
         ("scenario.d.ts", "js/scenario.d.ts"),
         ("record.d.ts", "js/record.d.ts"),
     ] {

@@ -729,19 +729,6 @@ pub fn compressions() -> Vec<String> {
     options::COMPRESSIONS.iter().map(|s| s.to_string()).collect()
 }
 
-/// The documents `patientgen schema [WHAT]` prints (`scenario`, `record`, …), in the native CLI's order.
-#[wasm_bindgen(js_name = schemaDocuments)]
-pub fn schema_documents() -> Vec<String> {
-    crate::config::schema::DOCUMENTS.iter().map(|s| s.to_string()).collect()
-}
-
-/// The text of schema document `name` (one of `schemaDocuments()`), ending in a newline: what
-/// `patientgen schema NAME` prints; `undefined` for another name.
-#[wasm_bindgen(js_name = schemaDocument)]
-pub fn schema_document(name: &str) -> Option<String> {
-    crate::config::schema::document(name)
-}
-
 /// Patients per compression block (`BLOCK_PATIENTS`): gzip members start at its multiples.
 #[wasm_bindgen(js_name = blockPatients)]
 pub fn block_patients() -> f64 {
