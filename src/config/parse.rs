@@ -73,7 +73,7 @@ const SCENARIO_KEYS: [&str; 23] = [
 ];
 
 /// Reference keys accepted and ignored at the top level and under `configuration` (docs/SCENARIO.md#keys).
-const IGNORED_KEYS: [&str; 15] = [
+pub(super) const IGNORED_KEYS: [&str; 15] = [
     "id",
     "name",
     "description",

@@ -22,24 +22,9 @@ pub const JSON_SCHEMA_DRAFT: &str = "http://json-schema.org/draft-07/schema#";
 /// Largest seed given as a JSON number (2^53 − 1); larger seeds are given as strings.
 const MAX_EXACT_SEED: u64 = (1 << 53) - 1;
 
-/// Reference-UI keys accepted and ignored at the top level and under `configuration`.
-const IGNORED: [&str; 15] = [
-    "id",
-    "name",
-    "description",
-    "version",
-    "parent_config_id",
-    "created_at",
-    "updated_at",
-    "category",
-    "medical_simulation",
-    "advanced_overrides",
-    "output_formats",
-    "use_compression",
-    "use_encryption",
-    "encryption_password",
-    "priority",
-];
+/// Reference-UI keys accepted and ignored at the top level and under `configuration`: the
+/// parser's list.
+use super::parse::IGNORED_KEYS as IGNORED;
 
 /// Injury-type keys of `injury_mix` and `triage_override` (the parser also accepts any letter case).
 const INJURY_KEYS: [(&str, &str); 7] = [
