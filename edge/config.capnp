@@ -14,6 +14,8 @@ const worker :Workerd.Worker = (
     (name = "edge/worker.mjs", esModule = embed "worker.mjs"),
     (name = "edge/handler.mjs", esModule = embed "handler.mjs"),
     (name = "js/workerd.js", esModule = embed "../js/workerd.js"),
+    (name = "js/api.js", esModule = embed "../js/api.js"),
+    (name = "js/hooks.js", esModule = embed "../js/hooks.js"),
     (name = "js/generator.js", esModule = embed "../js/generator.js"),
     (name = "js/decrypt.js", esModule = embed "../js/decrypt.js"),
     (name = "pkg/patientgen.js", esModule = embed "../pkg/patientgen.js"),

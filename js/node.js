@@ -2,37 +2,15 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import * as wasm from "../pkg/patientgen.js";
-import { makeApi } from "./generator.js";
+import { hooks } from "./hooks.js";
 
 wasm.initSync({ module: readFileSync(new URL("../pkg/patientgen_bg.wasm", import.meta.url)) });
 // `pipeTo` also takes a Node `stream.Writable` (e.g. `fs.createWriteStream(f)`): adapted with
 // `Writable.toWeb`, whose close resolves once the stream has finished (the file is flushed).
 const isNodeWritable = (w) =>
   w != null && typeof w.getWriter !== "function" && typeof w.write === "function" && typeof (w.once ?? w.on) === "function";
-const api = makeApi(wasm, { writable: (w) => (isNodeWritable(w) ? Writable.toWeb(w) : w) });
+hooks.writable = (w) => (isNodeWritable(w) ? Writable.toWeb(w) : w);
 
 /** Already initialised on import; resolves immediately. */
 export default async function init() {}
-export const {
-  Generator,
-  ConfigError,
-  validateConfig,
-  presets,
-  MetricsRegistry,
-  Report,
-  mergeCalibrations,
-  calibrationFigures,
-  calibrationMarkdown,
-  decryptStream,
-  fileName,
-  checkOptions,
-  contentType,
-  shardRange,
-  parseShard,
-  parseRange,
-  formats,
-  compressions,
-  warfareTypes,
-  nations,
-} = api;
-export { DecryptError, LIMITS } from "./decrypt.js";
+export * from "./api.js";

@@ -172,6 +172,8 @@ const worker :Workerd.Worker = (
     (name = "worker.mjs", esModule = embed "${rel("examples/worker/worker.mjs")}"),
     (name = "patientgen", esModule = "export * from \\"./node_modules/patientgen/js/workerd.js\\";"),
     ${pkgFile("js/workerd.js", "js/workerd.js")},
+    ${pkgFile("js/api.js", "js/api.js")},
+    ${pkgFile("js/hooks.js", "js/hooks.js")},
     ${pkgFile("js/generator.js", "js/generator.js")},
     ${pkgFile("js/decrypt.js", "js/decrypt.js")},
     ${pkgFile("pkg/patientgen.js", "pkg/patientgen.js")},
