@@ -5,11 +5,13 @@
 //   node edge/fanout.mjs --url http://127.0.0.1:8787 --shards 4 --patients 200000 --seed 42 -o out.ndjson
 //
 // Options: --url U (default http://127.0.0.1:8787), --shards N (default 4), --patients N, --seed S,
-// --preset ID, --format F, --compress none|gzip, --level 1-9, --chunk-size N, --config FILE (a JSON
+// --preset ID, --format F, --compress none|gzip|zip, --level 1-9, --chunk-size N, --config FILE (a JSON
 // scenario, sent with POST), -o FILE (required). Without --seed the script draws one, so every
 // shard shares it. With --compress gzip the shards are runs of whole gzip members cut at the
 // 1,000-patient grid (docs/OUTPUT.md): their concatenation is byte-identical to the single
-// request's gzip. Zip shards are zip parts that need the core's merge (docs/OUTPUT.md).
+// request's gzip. With --compress zip the shards are zip parts (docs/OUTPUT.md, "Merging zip
+// shards"): the script merges them with the core's streaming merge (`zipMergePlan`: each part's
+// trailer, then its data ranges copied in order) into the single request's archive, byte for byte.
 import { createWriteStream } from "node:fs";
 import { readFile, rm, open } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
@@ -17,8 +19,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { parseRange } from "../js/node.js";
+// Initialised by js/node.js on import (one module instance): the core's zip merge plan.
+import { zipMergePlan, zipPartTailLength } from "../pkg/patientgen.js";
 
-const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip] [--level 1-9] [--chunk-size N] [--config FILE] -o FILE";
+const USAGE = "usage: node edge/fanout.mjs [--url U] [--shards N] [--patients N] [--seed S] [--preset ID] [--format F] [--compress none|gzip|zip] [--level 1-9] [--chunk-size N] [--config FILE] -o FILE";
 
 function parseArgs(argv) {
   const known = ["url", "shards", "patients", "seed", "preset", "format", "compress", "level", "chunk-size", "config", "o"];
@@ -30,7 +34,6 @@ function parseArgs(argv) {
     flags[name] = argv[++i];
   }
   if (!flags.o) throw new Error(`-o FILE is required\n${USAGE}`);
-  if (flags.compress === "zip") throw new Error("--compress zip: shards are zip parts that need the core's merge (docs/OUTPUT.md); use gzip");
   return flags;
 }
 
@@ -44,12 +47,49 @@ function baseQuery(flags) {
   return q;
 }
 
+/** Reads `length` bytes at `position` of an open file. */
+async function readAt(handle, position, length) {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buf, 0, length, position);
+  if (bytesRead !== length) throw new Error(`short read: ${bytesRead} of ${length} bytes at ${position}`);
+  return buf;
+}
+
+/**
+ * The pieces of the merged zip archive of the part files `parts` (in patient order), with the
+ * open handles they copy from: only the parts' trailers are read here.
+ */
+async function zipPlan(parts, names) {
+  const handles = [];
+  try {
+    const tails = [];
+    const lengths = [];
+    for (const [k, part] of parts.entries()) {
+      const handle = await open(part);
+      handles.push(handle);
+      const { size } = await handle.stat();
+      if (size < 12) throw new Error(`${names[k]}: not a patientgen zip part (${size} bytes)`);
+      const need = zipPartTailLength(await readAt(handle, size - 12, 12));
+      if (need > size) throw new Error(`${names[k]}: not a patientgen zip part: the trailer is truncated`);
+      tails.push(await readAt(handle, size - need, need));
+      lengths.push(size);
+    }
+    return { pieces: zipMergePlan(tails, lengths, names), handles };
+  } catch (e) {
+    await Promise.all(handles.map((h) => h.close()));
+    throw e;
+  }
+}
+
 /**
  * Fetches `shards` shards in parallel and writes them, in order, to `out`. Each shard streams into
- * a part file beside `out` while it downloads; the parts are then appended in index order.
+ * a part file beside `out` while it downloads; the parts are then appended in index order (zip
+ * parts: merged into one archive, see zipPlan).
  * Returns the response headers' seed, patient count and the file's byte length.
  */
 export async function fanout({ url = "http://127.0.0.1:8787", shards = 4, query, body, out }) {
+  // One shard covering the whole run is the archive itself; more are zip parts to merge.
+  const zip = new URLSearchParams(query).get("compress") === "zip" && shards > 1;
   if (!Number.isInteger(shards) || shards < 1) throw new Error(`--shards must be an integer ≥ 1, got ${shards}`);
   const parts = Array.from({ length: shards }, (_, k) => `${out}.part${k}`);
   const fetchShard = async (k) => {
@@ -84,14 +124,29 @@ export async function fanout({ url = "http://127.0.0.1:8787", shards = 4, query,
       total = n;
     }
     if (next !== total) throw new Error(`the shards end at ${next}, not at ${total}`);
+    // Gzip and plain shards are appended whole; zip parts are merged piece by piece.
+    const { pieces, handles } = zip
+      ? await zipPlan(parts, parts.map((_, k) => `shard ${k}/${shards}`))
+      : { pieces: parts.map((_, k) => [k, 0, Infinity]), handles: await Promise.all(parts.map((p) => open(p))) };
     const file = createWriteStream(out);
     let bytes = 0;
-    for (const part of parts) {
-      const handle = await open(part);
-      for await (const chunk of handle.createReadStream()) {
-        bytes += chunk.length;
-        if (!file.write(chunk)) await new Promise((resolve) => file.once("drain", resolve));
+    const write = async (chunk) => {
+      bytes += chunk.length;
+      if (!file.write(chunk)) await new Promise((resolve) => file.once("drain", resolve));
+    };
+    try {
+      for (const piece of pieces) {
+        if (piece instanceof Uint8Array) {
+          await write(piece);
+          continue;
+        }
+        const [k, start, end] = piece;
+        if (end <= start) continue;
+        const opts = end === Infinity ? { start, autoClose: false } : { start, end: end - 1, autoClose: false };
+        for await (const chunk of handles[k].createReadStream(opts)) await write(chunk);
       }
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
     }
     await new Promise((resolve, reject) => file.end((e) => (e ? reject(e) : resolve())));
     return { seed: heads[0].seed, patients: total, bytes };

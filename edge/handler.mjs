@@ -405,16 +405,29 @@ export function allowedOrigin(request, env) {
 function withCors(response, request, env) {
   const origin = allowedOrigin(request, env);
   const setting = String(env?.CORS_ORIGIN ?? DEFAULT_CORS_ORIGIN).trim();
-  const headers = new Headers(response.headers);
-  // A list answers differently per Origin: caches must key on it.
-  if (setting !== "*" && setting !== "" && setting !== "none") headers.append("Vary", "Origin");
-  if (origin !== null) {
-    headers.set("Access-Control-Allow-Origin", origin);
-    headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
-  } else if (request.method === "OPTIONS" && response.status === 204) {
-    for (const h of ["Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"]) headers.delete(h);
+  const apply = (headers) => {
+    // A list answers differently per Origin: caches must key on it.
+    if (setting !== "*" && setting !== "" && setting !== "none") headers.append("Vary", "Origin");
+    if (origin !== null) {
+      headers.set("Access-Control-Allow-Origin", origin);
+      headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    } else if (request.method === "OPTIONS" && response.status === 204) {
+      for (const h of ["Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"]) headers.delete(h);
+    }
+    return headers;
+  };
+  if (request.method !== "HEAD") {
+    // In place: a copied Response would drop `encodeBody: "manual"`, and workerd would gzip a body
+    // the core has gzipped already (Accept-Encoding: gzip) a second time.
+    try {
+      apply(response.headers);
+      return response;
+    } catch {
+      // immutable headers: copied below
+    }
   }
   const body = request.method === "HEAD" ? null : response.body;
+  const headers = apply(new Headers(response.headers));
   const init = { status: response.status, statusText: response.statusText, headers };
   // A Content-Encoding set here is the core's gzip already: workerd must not encode it again.
   if (headers.has("Content-Encoding")) init.encodeBody = "manual";

@@ -320,8 +320,76 @@ fn zip_parts_of_shards_merge_into_an_archive_that_unzip_and_python_accept() {
     assert_eq!(listing[0][0], "patients.csv");
     assert_eq!(listing[0][2], plain.len());
     assert!(tool("unzip", &["-p", path, "patients.csv"]).stdout == plain);
-    // Parts out of order are refused.
-    assert!(patientgen::sink::merge_zip_parts(&[refs[1], refs[0], refs[2]], &mut Vec::new()).is_err());
+    // Parts out of order are refused, naming the part that does not continue the previous one.
+    let err = patientgen::sink::merge_zip_parts(&[refs[1], refs[0], refs[2]], &mut Vec::new()).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "part 0: covers patients 1000..3000 but the merge needs the part that starts at 0 (the first part)"
+        ),
+        "{err}"
+    );
+    let err = patientgen::sink::merge_zip_parts(&[refs[0], refs[1]], &mut Vec::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "part 1: ends at patient 3000, but the run has 3500 patients (a part is missing at the end)"
+    );
+}
+
+/// `patientgen merge-zip`: the shards' zip parts, in any order, become the single run's archive
+/// (atomically); a file that is not a part, a missing shard or a part of another run is refused
+/// with the file's name and the output is left as it was.
+#[test]
+fn merge_zip_subcommand_writes_the_single_run_archive() {
+    let bin = env!("CARGO_BIN_EXE_patientgen");
+    let dir = std::env::temp_dir().join(format!("patientgen-merge-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let gen = |patients: &str, extra: &[&str], out: &str| {
+        let mut args = vec!["generate", "--patients", patients, "--seed", "9", "--format", "csv", "--compress", "zip"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["-o", out]);
+        let o = Command::new(bin).args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    gen("4100", &[], &p("single.zip"));
+    for k in 0..3 {
+        gen("4100", &["--shard", &format!("{k}/3")], &p(&format!("part{k}.zip")));
+    }
+    gen("4000", &["--shard", "1/3"], &p("other.zip"));
+    let merge = |parts: &[&str], out: &str| {
+        let mut args = vec!["merge-zip".to_string()];
+        args.extend(parts.iter().map(|n| p(n)));
+        args.extend(["-o".to_string(), out.to_string()]);
+        Command::new(bin).args(&args).output().unwrap()
+    };
+    let single = std::fs::read(p("single.zip")).unwrap();
+    let o = merge(&["part2.zip", "part0.zip", "part1.zip"], &p("merged.zip"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(p("merged.zip")).unwrap() == single, "merged archive differs from the single run's");
+    assert!(!dir.join("merged.zip.partial").exists());
+    let o = merge(&["part0.zip", "part1.zip", "part2.zip"], "-");
+    assert!(o.stdout == single);
+    // Refusals name the file and leave the output untouched.
+    std::fs::write(p("keep.zip"), b"previous").unwrap();
+    let refused = |parts: &[&str], want: &str| {
+        let o = merge(parts, &p("keep.zip"));
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(want), "{err}");
+        assert_eq!(std::fs::read(p("keep.zip")).unwrap(), b"previous");
+        assert!(!dir.join("keep.zip.partial").exists());
+    };
+    refused(&["part0.zip", "single.zip", "part2.zip"], &format!("{}: not a patientgen zip part", p("single.zip")));
+    refused(
+        &["part0.zip", "part2.zip"],
+        &format!("{}: covers patients 3000..4100 but the merge needs the part that starts at 2000", p("part2.zip")),
+    );
+    refused(&["part0.zip", "part1.zip"], &format!("{}: ends at patient 3000, but the run has 4100", p("part1.zip")));
+    refused(&["part0.zip", "other.zip", "part2.zip"], &format!("{}: belongs to another run", p("other.zip")));
+    let o = merge(&["part0.zip", "missing.zip"], &p("keep.zip"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("opening {}", p("missing.zip"))));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

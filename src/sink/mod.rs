@@ -11,7 +11,7 @@ pub use encrypt::{
     decrypt_stream, Argon2Cost, CryptoError, Decryptor, EncryptionParams, Encryptor, Header, Secret, SegmentSealer,
 };
 pub use gzip::{gzip_member, GzipBlocks, GzipTransform};
-pub use zip::{merge_zip_parts, zip_merge_plan, ZipBlocks, ZipPart, ZipPartEntry, ZipPiece};
+pub use zip::{merge_zip_parts, zip_merge_plan, zip_merge_plan_named, ZipBlocks, ZipPart, ZipPartEntry, ZipPiece};
 
 /// Compression of the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -47,6 +47,9 @@ pub enum SinkError {
     /// The compressor failed.
     #[error("compression failed: {0}")]
     Compression(String),
+    /// A zip part to merge is not one, or the parts do not tile one run (the message names the part).
+    #[error("{0}")]
+    ZipPart(String),
     /// Encryption parameters were rejected or a cipher operation failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),

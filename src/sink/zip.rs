@@ -204,8 +204,8 @@ impl ZipBlocks {
     }
 
     /// Adds an entry `name` holding `bytes`, written whole after the fed entries. In a zip part
-    /// only the part that ends the run carries its data (the other parts carry an empty slice),
-    /// so merged parts hold it once.
+    /// only the non-empty part that ends the run carries its data (the other parts carry an empty
+    /// slice), so merged parts hold it once.
     pub fn with_entry(mut self, name: &str, bytes: Vec<u8>) -> Self {
         self.names.push(name.to_owned());
         self.extra.push((name.to_owned(), bytes));
@@ -305,7 +305,10 @@ impl ZipBlocks {
     fn write_extra(&mut self, start: usize, out: &mut Vec<u8>) -> Result<(), SinkError> {
         let carries_data = match &self.part {
             None => true,
-            Some((range, total)) => range.end == *total,
+            // The part that ends the run: an empty part at its end (a shard past the last grid
+            // block) carries nothing, or the entry would be there twice; in a run of no patients
+            // every part is `0..0` and the merge uses the first.
+            Some((range, total)) => range.end == *total && (range.start < range.end || *total == 0),
         };
         for (name, bytes) in std::mem::take(&mut self.extra) {
             if name.len() > u16::MAX as usize {
@@ -382,7 +385,7 @@ pub struct ZipPart {
 }
 
 fn bad_part(why: &str) -> SinkError {
-    SinkError::Compression(format!("not a patientgen zip part: {why}"))
+    SinkError::ZipPart(format!("not a patientgen zip part: {why}"))
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -475,7 +478,15 @@ pub enum ZipPiece {
 /// the first starts at 0, each starts where the previous ended, the last ends at the total, and
 /// all carry the same entries and date.
 pub fn zip_merge_plan(parts: &[ZipPart]) -> Result<Vec<ZipPiece>, SinkError> {
-    let first = parts.first().ok_or_else(|| bad_part("no parts to merge"))?;
+    let names: Vec<String> = (0..parts.len()).map(|k| format!("part {k}")).collect();
+    zip_merge_plan_named(parts, &names)
+}
+
+/// [`zip_merge_plan`] whose errors name a part by `names[k]` (e.g. its file name) instead of
+/// `part k`; a missing name falls back to `part k`.
+pub fn zip_merge_plan_named<S: AsRef<str>>(parts: &[ZipPart], names: &[S]) -> Result<Vec<ZipPiece>, SinkError> {
+    let name = |k: usize| names.get(k).map_or_else(|| format!("part {k}"), |s| s.as_ref().to_string());
+    let first = parts.first().ok_or_else(|| SinkError::ZipPart("no zip parts to merge".into()))?;
     let mut next = 0;
     for (k, p) in parts.iter().enumerate() {
         let same = p.total == first.total
@@ -483,16 +494,32 @@ pub fn zip_merge_plan(parts: &[ZipPart]) -> Result<Vec<ZipPiece>, SinkError> {
             && p.entries.len() == first.entries.len()
             && p.entries.iter().zip(&first.entries).all(|(a, b)| a.name == b.name);
         if !same {
-            return Err(bad_part(&format!("part {k} belongs to another run")));
+            return Err(SinkError::ZipPart(format!(
+                "{}: belongs to another run than {} (patients, date or entries differ)",
+                name(k),
+                name(0)
+            )));
         }
         if p.range.start != next {
-            return Err(bad_part(&format!("part {k} starts at {}, not at {next}", p.range.start)));
+            let why = if k == 0 { "the first part".to_string() } else { format!("{} ends there", name(k - 1)) };
+            return Err(SinkError::ZipPart(format!(
+                "{}: covers patients {}..{} but the merge needs the part that starts at {next} ({why})",
+                name(k),
+                p.range.start,
+                p.range.end
+            )));
         }
         next = p.range.end;
     }
     if next != first.total {
-        return Err(bad_part(&format!("the parts end at {next}, not at {}", first.total)));
+        return Err(SinkError::ZipPart(format!(
+            "{}: ends at patient {next}, but the run has {} patients (a part is missing at the end)",
+            name(parts.len() - 1),
+            first.total
+        )));
     }
+    // A run of no patients: every part is the same (`0..0` with the whole entries), the first is it.
+    let parts = if first.total == 0 { &parts[..1] } else { parts };
     let mut pieces = Vec::new();
     let mut entries = Vec::new();
     let mut offset = 0u64;

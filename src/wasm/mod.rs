@@ -919,3 +919,54 @@ impl Default for Report {
         Report::new()
     }
 }
+
+/// How many bytes at the end of a zip part `zipMergePlan` needs (its trailer), read from the
+/// part's last 12 bytes `last`. Throws unless they end a patientgen zip part.
+#[wasm_bindgen(js_name = zipPartTailLength)]
+pub fn zip_part_tail_length(last: &[u8]) -> Result<f64, JsValue> {
+    let body =
+        crate::sink::ZipPart::trailer_len(last).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    Ok((body + crate::sink::ZipPart::TAIL_LEN) as f64)
+}
+
+/// The streaming merge of zip parts (docs/OUTPUT.md, "Merging zip shards"): `tails[i]` holds
+/// the end of part `i` (at least `zipPartTailLength` bytes; the whole part will do), `lengths[i]`
+/// its byte length and `names[i]` how errors name it. The parts must be in patient order.
+/// Returns the pieces of the archive to write in order: a `Uint8Array` (bytes the merge made) or
+/// `[part, start, end]` (that byte range of part `part`, copied as it is). Throws an `Error`
+/// naming the part that does not fit.
+#[wasm_bindgen(js_name = zipMergePlan)]
+pub fn zip_merge_plan_js(tails: Array, lengths: Vec<f64>, names: Vec<String>) -> Result<Array, JsValue> {
+    use crate::sink::{ZipPart, ZipPiece};
+    let fail = |e: crate::sink::SinkError| JsValue::from(js_sys::Error::new(&e.to_string()));
+    let mut parts = Vec::with_capacity(tails.length() as usize);
+    for (i, tail) in tails.iter().enumerate() {
+        let name = names.get(i).cloned().unwrap_or_else(|| format!("part {i}"));
+        let tail = Uint8Array::new(&tail).to_vec();
+        let len = lengths.get(i).copied().unwrap_or(tail.len() as f64) as u64;
+        let part = ZipPart::parse(&tail, len).map_err(|e| js_sys::Error::new(&format!("{name}: {e}")))?;
+        parts.push(part);
+    }
+    let plan = crate::sink::zip_merge_plan_named(&parts, &names).map_err(fail)?;
+    Ok(plan
+        .into_iter()
+        .map(|p| -> JsValue {
+            match p {
+                ZipPiece::Bytes(b) => Uint8Array::from(&b[..]).into(),
+                ZipPiece::Part { part, range } => {
+                    Array::of3(&(part as f64).into(), &(range.start as f64).into(), &(range.end as f64).into()).into()
+                }
+            }
+        })
+        .collect())
+}
+
+/// The zip archive of whole zip parts held in memory (in patient order): `zipMergePlan` applied.
+#[wasm_bindgen(js_name = mergeZipParts)]
+pub fn merge_zip_parts_js(parts: Array) -> Result<Vec<u8>, JsValue> {
+    let parts: Vec<Vec<u8>> = parts.iter().map(|p| Uint8Array::new(&p).to_vec()).collect();
+    let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+    let mut out = Vec::new();
+    crate::sink::merge_zip_parts(&refs, &mut out).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    Ok(out)
+}

@@ -286,6 +286,43 @@ test("gzip shards at any level concatenate to the single request's bytes (edge/f
   }
 });
 
+test("zip shards are zip parts; edge/fanout.mjs merges them into the single request's archive", async () => {
+  const q = "patients=7300&seed=21&format=csv&compress=zip";
+  const single = await readAll(await fetch(`${edge.base}/generate?${q}`));
+  assert.equal(sha(single), sha(nativeBytes(["--patients", "7300", "--seed", "21", "--format", "csv", "--compress", "zip"])));
+  const dir = mkdtempSync(join(tmpdir(), "patientgen-fanout-zip-"));
+  try {
+    // A shard is a zip part (trailer magic at its end), the native --shard's bytes.
+    const part = await readAll(await fetch(`${edge.base}/generate?${q}&shard=1/3`));
+    assert.equal(part.subarray(part.length - 8).toString("latin1"), "PGZPART1");
+    assert.equal(sha(part), sha(nativeBytes(["--patients", "7300", "--seed", "21", "--format", "csv", "--compress", "zip", "--shard", "1/3"])));
+    for (const n of [1, 3, 7]) {
+      const out = join(dir, `out${n}.zip`);
+      execFileSync("node", [
+        join(root, "edge/fanout.mjs"), "--url", edge.base, "--shards", String(n), "--patients", "7300", "--seed", "21",
+        "--format", "csv", "--compress", "zip", "-o", out,
+      ], { stdio: ["ignore", "ignore", "pipe"] });
+      assert.equal(sha(readFileSync(out)), sha(single), `${n} shards`);
+    }
+    // The same parts through the native CLI's documented step, and the wasm export in memory.
+    const parts = [0, 1, 2].map((k) => join(dir, `p${k}.zip`));
+    const bodies = await Promise.all([0, 1, 2].map(async (k) => readAll(await fetch(`${edge.base}/generate?${q}&shard=${k}/3`))));
+    for (const [k, f] of parts.entries()) writeFileSync(f, bodies[k]);
+    execFileSync(native, ["merge-zip", ...parts, "-o", join(dir, "cli.zip")], { stdio: ["ignore", "ignore", "pipe"] });
+    assert.equal(sha(readFileSync(join(dir, "cli.zip"))), sha(single));
+    await import("../../js/node.js");
+    const wasm = await import("../../pkg/patientgen.js");
+    assert.equal(sha(wasm.mergeZipParts(bodies)), sha(single));
+    assert.throws(
+      () => wasm.zipMergePlan([bodies[0], bodies[2]], [bodies[0].length, bodies[2].length], ["p0", "p2"]),
+      /^Error: p2: covers patients 5000\.\.7300 but the merge needs the part that starts at 3000 \(p0 ends there\)$/,
+    );
+    assert.throws(() => wasm.zipMergePlan([single], [single.length], ["whole.zip"]), /whole\.zip: not a patientgen zip part/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("invalid input: 400 with {errors: [{path, message}]}", async () => {
   const get = async (path, init) => {
     const r = await fetch(`${edge.base}${path}`, init);

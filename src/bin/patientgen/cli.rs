@@ -11,6 +11,8 @@ use sha2::Digest;
 
 #[path = "bench.rs"]
 mod bench;
+#[path = "merge.rs"]
+mod merge;
 #[path = "output.rs"]
 mod output;
 #[path = "parallel.rs"]
@@ -56,6 +58,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Decrypt a PGENC1 file (password from --password-file or PATIENTGEN_PASSWORD).
     Decrypt(DecryptArgs),
+    /// Merge the zip parts of a run's shards (`generate --compress zip --shard K/N`) into its zip archive.
+    MergeZip(merge::MergeZipArgs),
     /// Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).
     Schema {
         /// Which document.
@@ -264,6 +268,7 @@ pub fn main() -> i32 {
         Command::Presets => presets(),
         Command::Bench(args) => bench::run(args),
         Command::Decrypt(args) => decrypt(&args),
+        Command::MergeZip(args) => merge::run(args),
         Command::Report(args) => report::run(args),
         Command::Schema { what } => {
             say!("{}", config::schema::document(&what).unwrap_or_default().trim_end_matches('\n'));
