@@ -843,8 +843,9 @@ mod tests {
         let o = parse(r#"{"patients": 10, "seed": "18446744073709551615", "shard": {"index": 1, "count": 4}, "compression": "gzip", "compressionLevel": 9}"#)
             .unwrap();
         assert_eq!(o.seed, Some(u64::MAX));
-        let j = o.job_options(10).unwrap();
-        assert_eq!(j.range, Some(3..5));
+        // Shards lie on the 1,000-patient compression grid (docs/OUTPUT.md).
+        let j = o.job_options(4000).unwrap();
+        assert_eq!(j.range, Some(1000..2000));
         assert_eq!(j.compression_level, 9);
         assert_eq!(parse("{}").unwrap().job_options(7).unwrap().compression_level, DEFAULT_COMPRESSION_LEVEL);
         let resumed = parse(r#"{"range": [2, 8], "startIndex": 5}"#).unwrap();
