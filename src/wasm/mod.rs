@@ -960,13 +960,3 @@ pub fn zip_merge_plan_js(tails: Array, lengths: Vec<f64>, names: Vec<String>) ->
         })
         .collect())
 }
-
-/// The zip archive of whole zip parts held in memory (in patient order): `zipMergePlan` applied.
-#[wasm_bindgen(js_name = mergeZipParts)]
-pub fn merge_zip_parts_js(parts: Array) -> Result<Vec<u8>, JsValue> {
-    let parts: Vec<Vec<u8>> = parts.iter().map(|p| Uint8Array::new(&p).to_vec()).collect();
-    let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
-    let mut out = Vec::new();
-    crate::sink::merge_zip_parts(&refs, &mut out).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
-    Ok(out)
-}

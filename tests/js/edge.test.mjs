@@ -304,7 +304,7 @@ test("zip shards are zip parts; edge/fanout.mjs merges them into the single requ
       ], { stdio: ["ignore", "ignore", "pipe"] });
       assert.equal(sha(readFileSync(out)), sha(single), `${n} shards`);
     }
-    // The same parts through the native CLI's documented step, and the wasm export in memory.
+    // The same parts through the native CLI's documented step; the wasm merge's errors name the part.
     const parts = [0, 1, 2].map((k) => join(dir, `p${k}.zip`));
     const bodies = await Promise.all([0, 1, 2].map(async (k) => readAll(await fetch(`${edge.base}/generate?${q}&shard=${k}/3`))));
     for (const [k, f] of parts.entries()) writeFileSync(f, bodies[k]);
@@ -312,7 +312,6 @@ test("zip shards are zip parts; edge/fanout.mjs merges them into the single requ
     assert.equal(sha(readFileSync(join(dir, "cli.zip"))), sha(single));
     await import("../../js/node.js");
     const wasm = await import("../../pkg/patientgen.js");
-    assert.equal(sha(wasm.mergeZipParts(bodies)), sha(single));
     assert.throws(
       () => wasm.zipMergePlan([bodies[0], bodies[2]], [bodies[0].length, bodies[2].length], ["p0", "p2"]),
       /^Error: p2: covers patients 5000\.\.7300 but the merge needs the part that starts at 3000 \(p0 ends there\)$/,
