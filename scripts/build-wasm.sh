@@ -18,11 +18,11 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
 fi
 
 # The `wasm` profile: release, with the dependencies optimised for size (Cargo.toml). LLVM's
-# inline threshold 50 (default 225 at opt-level 2) and no loop unrolling (threshold 0) keep this
-# crate's code within the size budget: −31 KB gzipped for +4 % wasm instructions per patient
-# (docs/PERFORMANCE.md, "Size budget after issue #17"). The flags reach every crate of the LTO
-# module: zlib-rs (opt-level 3) loses its unrolling too, gzip in wasm ≈ 13 % slower.
-RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128 -C llvm-args=-inline-threshold=50 -C llvm-args=-unroll-threshold=0" cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
+# inline threshold 50 (default 225 at opt-level 2) and unroll threshold 50 (default 150) keep this
+# crate's code within the size budget: −31 KB gzipped for ≈ 2–8 % slower ndjson and ≈ 1–6 % slower
+# gzip in wasm (docs/PERFORMANCE.md, "Size budget after issue #17"). The flags reach every crate of
+# the LTO module, zlib-rs (opt-level 3) included.
+RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128 -C llvm-args=-inline-threshold=50 -C llvm-args=-unroll-threshold=50" cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
 .tools/bin/wasm-bindgen --target web --out-dir pkg --out-name patientgen \
   target/wasm32-unknown-unknown/wasm/patientgen.wasm
 # The producers and target_features custom sections are only read by tools: dropped.
