@@ -19,7 +19,7 @@ fi
 
 # The `wasm` profile: release, with the dependencies optimised for size (Cargo.toml). LLVM's
 # inline threshold 50 (default 225 at opt-level 2) and unroll threshold 50 (default 150) keep this
-# crate's code within the size budget: −31 KB gzipped for ≈ 2–8 % slower ndjson and ≈ 1–6 % slower
+# crate's code within the size budget: −31 KB gzipped for ≈ 2–9 % slower ndjson and ≈ 1–6 % slower
 # gzip in wasm (docs/PERFORMANCE.md, "Size budget after issue #17"). The flags reach every crate of
 # the LTO module, zlib-rs (opt-level 3) included.
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128 -C llvm-args=-inline-threshold=50 -C llvm-args=-unroll-threshold=50" cargo build --lib --profile wasm --locked --target wasm32-unknown-unknown
