@@ -55,6 +55,20 @@ pub use job::{
     DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION_LEVEL, MAX_CHUNK_BYTES,
 };
 pub use metrics::Metrics;
+
+/// The documents `patientgen schema [WHAT]` prints, by name: the scenario's JSON Schema, the
+/// record's, their TypeScript types, the docs' key and field tables, and the CSV descriptor.
+pub const SCHEMA_DOCUMENTS: [&str; 8] =
+    ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "record.md", "datapackage.json", "csv.md"];
+
+/// The text of the generated document `name` (one of [`SCHEMA_DOCUMENTS`]), ending in a newline.
+pub fn schema_document(name: &str) -> Option<String> {
+    match name {
+        "datapackage.json" => Some(format::csv_schema::datapackage(true)),
+        "csv.md" => Some(format::csv_schema::fields_markdown()),
+        _ => config::schema::document(name),
+    }
+}
 pub use options::{OptionError, OptionErrorKind, RunOptions};
 pub use sink::Compression;
 

@@ -7,9 +7,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use patientgen::config::schema::{self, document, DOCUMENTS};
+use patientgen::config::schema;
 use patientgen::config::{preset_json, PRESETS};
 use patientgen::parse_scenario;
+use patientgen::{schema_document as document, SCHEMA_DOCUMENTS as DOCUMENTS};
 use serde_json::{json, Value};
 
 fn repo(path: &str) -> String {

@@ -768,11 +768,9 @@ pub fn scenario_keys_markdown() -> String {
     s
 }
 
-/// The documents `patientgen schema [WHAT]` prints, by name.
-pub const DOCUMENTS: [&str; 8] =
-    ["scenario", "record", "scenario.d.ts", "record.d.ts", "keys.md", "record.md", "datapackage.json", "csv.md"];
-
-/// The text of the generated document `name` (one of [`DOCUMENTS`]), ending in a newline.
+/// The text of the generated document `name` of this module (`scenario`, `record`,
+/// `scenario.d.ts`, `record.d.ts`, `keys.md`, `record.md`), ending in a newline; the CSV documents
+/// are the format's (`crate::schema_document` answers for all).
 pub fn document(name: &str) -> Option<String> {
     let pretty = |v: Value| serde_json::to_string_pretty(&v).ok().map(|s| s + "\n");
     match name {
@@ -782,8 +780,6 @@ pub fn document(name: &str) -> Option<String> {
         "record.d.ts" => Some(typescript_record()),
         "keys.md" => Some(scenario_keys_markdown()),
         "record.md" => Some(record_fields_markdown()),
-        "datapackage.json" => Some(crate::format::csv_schema::datapackage(true)),
-        "csv.md" => Some(crate::format::csv_schema::fields_markdown()),
         _ => None,
     }
 }

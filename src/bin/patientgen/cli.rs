@@ -63,7 +63,7 @@ enum Command {
     /// Print the JSON Schema of a scenario file (or of an output record, or their TypeScript types).
     Schema {
         /// Which document.
-        #[arg(default_value = "scenario", value_parser = config::schema::DOCUMENTS)]
+        #[arg(default_value = "scenario", value_parser = patientgen::SCHEMA_DOCUMENTS)]
         what: String,
     },
     /// Print the calibration report of an NDJSON file: outcomes, %KIA, %DOW, CFR, times to care (docs/REPORT.md).
@@ -271,7 +271,7 @@ pub fn main() -> i32 {
         Command::MergeZip(args) => merge::run(args),
         Command::Report(args) => report::run(args),
         Command::Schema { what } => {
-            say!("{}", config::schema::document(&what).unwrap_or_default().trim_end_matches('\n'));
+            say!("{}", patientgen::schema_document(&what).unwrap_or_default().trim_end_matches('\n'));
             0
         }
     };
